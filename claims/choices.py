@@ -1,0 +1,70 @@
+"""Enumerations shared by models and by the database-free services (splitting, scoring)."""
+
+from django.db import models
+
+
+class ClaimKind(models.TextChoices):
+    FACTUAL = "factual", "Factual"
+    STATISTICAL = "statistical", "Statistical"
+    QUOTE = "quote", "Quote or attribution"
+    PREDICTION = "prediction", "Prediction"
+    OPINION = "opinion", "Opinion"
+    QUESTION = "question", "Question"
+    OTHER = "other", "Other"
+
+
+class ClaimStatus(models.TextChoices):
+    NEW = "new", "New"
+    DISMISSED = "dismissed", "Dismissed"
+    IN_REVIEW = "in_review", "In review"
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+    PUBLISHED = "published", "Published"
+
+
+class ClaimOrigin(models.TextChoices):
+    SPLIT = "split", "Split from the article"
+    MANUAL = "manual", "Made by a reviewer"
+
+
+class AnchorState(models.TextChoices):
+    """Where a claim stands after its article's text was replaced and the claim re-anchored."""
+
+    ANCHORED = "anchored", "Anchored"
+    CHANGED = "changed", "Text changed"
+    LOST = "lost", "No longer found"
+
+
+class IngestMethod(models.TextChoices):
+    PASTE = "paste", "Pasted text"
+    UPLOAD = "upload", "Uploaded file"
+    URL = "url", "Fetched from a URL"
+    COMMAND = "command", "manage.py ingest"
+    API = "api", "Partner API"
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+    CONTEXT = "context", "Adds context"
+
+
+class SourceFetchStatus(models.TextChoices):
+    MANUAL = "manual", "Entered by hand"
+    PENDING = "pending", "Waiting to be fetched"
+    FETCHED = "fetched", "Fetched and archived"
+    FAILED = "failed", "Fetch failed"
+
+
+class VerdictStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Awaiting approval"
+    RETURNED = "returned", "Returned for changes"
+    PUBLISHED = "published", "Published"
+    SUPERSEDED = "superseded", "Superseded by a newer revision"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Fetching and splitting"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"

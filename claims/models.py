@@ -1,0 +1,260 @@
+"""The fact-checking domain: articles, the claims split from them, sources, evidence and verdicts.
+
+Offsets are Python code points into `Article.text`, which is normalised once at ingestion. When an
+article's text is replaced (re-fetched or corrected) its claims are re-anchored by their quote selector
+(claims/services/claims.py), never edited in place by hand.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from claims.choices import (
+    AnchorState,
+    ClaimKind,
+    ClaimOrigin,
+    ClaimStatus,
+    IngestMethod,
+    JobStatus,
+    SourceFetchStatus,
+    Stance,
+    VerdictStatus,
+)
+
+User = settings.AUTH_USER_MODEL
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=500, blank=True)
+    # Canonical URL: unique when present, so the same page is found rather than stored twice.
+    url = models.URLField("canonical URL", max_length=2000, null=True, blank=True, unique=True)
+    site_name = models.CharField("site or publisher", max_length=200, blank=True)
+    authors = models.JSONField(default=list, blank=True)
+    published_at = models.DateField("published", null=True, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    text = models.TextField(help_text="Normalised plain text; claim offsets point into it.")
+    html = models.TextField(blank=True, help_text="Sanitised main-content HTML, when it came as HTML.")
+    # SHA-256 of the normalised text: the same text pasted twice is found, not stored twice.
+    content_hash = models.CharField(max_length=64, unique=True)
+    text_revision = models.PositiveIntegerField(default=1)
+    ingest_method = models.CharField(max_length=16, choices=IngestMethod.choices)
+    ingested_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["published_at"]), models.Index(fields=["site_name"])]
+
+    def __str__(self) -> str:
+        return self.title or self.text[:80]
+
+
+class Claim(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField(help_text="Exactly article.text[start:end].")
+    # W3C TextQuoteSelector: lets the claim be found again when the article text changes.
+    quote_prefix = models.CharField(max_length=64, blank=True)
+    quote_suffix = models.CharField(max_length=64, blank=True)
+    normalised_text = models.TextField(
+        "normalised wording", blank=True, help_text="A self-contained rewording; the span stays as it was."
+    )
+    checkworthiness = models.FloatField(default=0.0)
+    kind = models.CharField(max_length=16, choices=ClaimKind.choices, default=ClaimKind.OTHER)
+    reasons = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.NEW)
+    dismissed_reason = models.TextField(blank=True)
+    assignee = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_claims"
+    )
+    origin = models.CharField(max_length=8, choices=ClaimOrigin.choices, default=ClaimOrigin.SPLIT)
+    anchor_state = models.CharField(max_length=10, choices=AnchorState.choices, default=AnchorState.ANCHORED)
+    # Optimistic locking: a save is accepted only if the version it started from is still current.
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article_id", "start", "id"]
+        indexes = [
+            models.Index(fields=["article", "start"]),
+            models.Index(fields=["status", "-checkworthiness"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="claim_span_not_empty"),
+            models.UniqueConstraint(
+                fields=["article", "start", "end"],
+                condition=~Q(anchor_state=AnchorState.LOST),
+                name="claim_span_unique_per_article",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def quote_selector(self) -> dict:
+        return {
+            "type": "TextQuoteSelector",
+            "exact": self.text,
+            "prefix": self.quote_prefix,
+            "suffix": self.quote_suffix,
+        }
+
+    @property
+    def has_reviewer_work(self) -> bool:
+        """True when dropping this claim would lose something a person did."""
+        return (
+            self.origin == ClaimOrigin.MANUAL
+            or self.status != ClaimStatus.NEW
+            or self.version > 1
+            or bool(self.normalised_text)
+            or self.assignee_id is not None
+            or self.evidence.exists()
+            or self.verdicts.exists()
+            or self.comments.exists()
+        )
+
+
+class Source(models.Model):
+    url = models.URLField(max_length=2000, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_at = models.DateField(null=True, blank=True)
+    archived_text = models.TextField(blank=True)
+    archived_hash = models.CharField(max_length=64, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    fetch_status = models.CharField(
+        max_length=10, choices=SourceFetchStatus.choices, default=SourceFetchStatus.MANUAL
+    )
+    fetch_error = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["url"])]
+
+    def __str__(self) -> str:
+        return self.title or self.url or f"Source {self.pk}"
+
+
+class Evidence(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
+    stance = models.CharField(max_length=10, choices=Stance.choices)
+    excerpt = models.TextField(blank=True, help_text="Quoted from the source.")
+    # Whether the excerpt was found in the source's archived text (None: nothing archived to check).
+    excerpt_verified = models.BooleanField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.source}"
+
+
+class Rating(models.Model):
+    """One step of the rating scale, configured by an admin (a default scale ships in a migration)."""
+
+    label = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(help_text="Position on the scale, from most to least accurate.")
+    # Numeric value for ClaimReview's ratingValue; empty for ratings off the true-false axis.
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    colour = models.CharField(max_length=7, default="#6b7280", help_text="Hex colour, e.g. #16a34a.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Verdict(models.Model):
+    """One revision of a claim's verdict. A published verdict changes only through a new revision."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
+    revision = models.PositiveIntegerField(default=1)
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
+    summary = models.CharField(max_length=300)
+    rationale = models.TextField(blank=True, help_text="Markdown; rendered safely.")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="authored_verdicts")
+    approver = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="approved_verdicts"
+    )
+    status = models.CharField(max_length=12, choices=VerdictStatus.choices, default=VerdictStatus.DRAFT)
+    review_comment = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim_id", "-revision"]
+        permissions = [("approve_verdict", "Can approve (publish) or return verdicts")]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "revision"], name="verdict_revision_unique"),
+            models.CheckConstraint(
+                condition=Q(approver__isnull=True) | ~Q(approver=F("author")),
+                name="verdict_not_self_approved",
+            ),
+            # At most one open (not yet published or superseded) revision per claim.
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(status__in=["draft", "submitted", "returned"]),
+                name="verdict_one_open_revision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating} (rev. {self.revision})"
+
+
+class Comment(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:80]
+
+
+class IngestionJob(models.Model):
+    """An article being fetched and split in the background, so the browser can show progress."""
+
+    method = models.CharField(max_length=16, choices=IngestMethod.choices)
+    url = models.URLField(max_length=2000, blank=True)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    error = models.TextField(blank=True)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_existing = models.BooleanField(default=False, help_text="The article was already stored.")
+    created_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="ingestion_jobs")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.url} ({self.status})"

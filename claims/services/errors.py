@@ -1,0 +1,9 @@
+class InputRejected(Exception):
+    """Input that the workbench refuses, with a message meant for the person who sent it.
+
+    Raised before anything is stored, so a refused request leaves the database as it was.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
