@@ -17,3 +17,45 @@ def shared_dir() -> Path:
 @pytest.fixture
 def seed_article_path() -> Path:
     return SEED_ARTICLE
+
+
+# Named people with different rights, as in healthchecks' tests: alice and bob review, carol and dan edit,
+# mallory has an account but no role.
+@pytest.fixture
+def alice(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="alice", first_name="Alice", role="reviewer")
+
+
+@pytest.fixture
+def bob(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="bob", first_name="Bob", role="reviewer")
+
+
+@pytest.fixture
+def carol(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="carol", first_name="Carol", role="editor")
+
+
+@pytest.fixture
+def dan(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="dan", first_name="Dan", role="editor")
+
+
+@pytest.fixture
+def mallory(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="mallory", first_name="Mallory")
+
+
+@pytest.fixture
+def seed_text(seed_article_path) -> str:
+    return seed_article_path.read_text(encoding="utf-8")

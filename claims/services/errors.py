@@ -7,3 +7,14 @@ class InputRejected(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class EditConflict(InputRejected):
+    """Someone else saved the same object since this edit began; nothing was overwritten.
+
+    `current` is the object as it now stands, so the person can see the other change.
+    """
+
+    def __init__(self, message: str, *, current):
+        super().__init__(message)
+        self.current = current

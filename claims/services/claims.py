@@ -1,0 +1,137 @@
+"""Claims: made by splitting an article, by hand from a span, and kept anchored when the text changes."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from claims.choices import AnchorState, ClaimOrigin
+from claims.models import Article, Claim
+from claims.services.anchoring import TextQuoteSelector, make_selector, reanchor
+from claims.services.checkworthiness import assess
+from claims.services.errors import InputRejected
+from claims.services.splitting import split_sentences
+
+
+def _claim_for_span(*, article: Article, start: int, end: int, origin: str, user=None) -> Claim:
+    text = article.text[start:end]
+    selector = make_selector(article.text, start, end)
+    assessment = assess(text)
+    return Claim(
+        article=article,
+        start=start,
+        end=end,
+        text=text,
+        quote_prefix=selector.prefix,
+        quote_suffix=selector.suffix,
+        checkworthiness=round(assessment.score, 4),
+        kind=assessment.kind,
+        reasons=list(assessment.reasons),
+        origin=origin,
+        created_by=user,
+    )
+
+
+def _split_claims(article: Article, *, skip: list[tuple[int, int]] = ()) -> list[Claim]:
+    """Unsaved claims for every sentence of the article that does not overlap a span in `skip`."""
+    claims = []
+    for span in split_sentences(article.text, language=article.language or "en"):
+        if any(span.start < end and start < span.end for start, end in skip):
+            continue
+        claims.append(_claim_for_span(article=article, start=span.start, end=span.end, origin=ClaimOrigin.SPLIT))
+    return claims
+
+
+@transaction.atomic
+def article_split_claims(*, article: Article) -> list[Claim]:
+    """Split a newly stored article into one claim per sentence, scored for check-worthiness."""
+    return bulk_create_with_history(_split_claims(article), Claim, default_user=article.ingested_by)
+
+
+@transaction.atomic
+def claim_create_manual(*, article: Article, start: int, end: int, user) -> Claim:
+    """Make a claim from any span a reviewer chose; surrounding whitespace is trimmed off."""
+    if not (0 <= start < end <= len(article.text)):
+        raise InputRejected("The selection is outside the article's text.")
+    span = article.text[start:end]
+    start += len(span) - len(span.lstrip())
+    end -= len(span) - len(span.rstrip())
+    if start >= end:
+        raise InputRejected("The selection contains no text.")
+    if article.claims.filter(start=start, end=end).exclude(anchor_state=AnchorState.LOST).exists():
+        raise InputRejected("That exact span is already a claim.")
+    claim = _claim_for_span(article=article, start=start, end=end, origin=ClaimOrigin.MANUAL, user=user)
+    claim._history_user = user
+    claim.save()
+    return claim
+
+
+@dataclass(frozen=True)
+class ResplitOutcome:
+    kept: int
+    changed: int
+    lost: int
+    removed: int
+    added: int
+
+
+@transaction.atomic
+def article_replace_text(*, article: Article, text: str, user=None) -> ResplitOutcome:
+    """Replace an article's text (re-fetched or corrected) and re-split it without losing reviewers' work.
+
+    Every claim is re-anchored by its quote selector. Claims someone worked on are always kept, flagged
+    `changed` or `lost` when their text moved on; untouched split claims that no longer match are
+    replaced by the new split, which fills in every sentence not covered by a kept claim.
+    """
+    from claims.services.ingest import content_hash  # ingest imports this module
+
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    old_text = article.text
+    if text == old_text:
+        return ResplitOutcome(kept=article.claims.count(), changed=0, lost=0, removed=0, added=0)
+    claims = list(article.claims.all())
+    anchors = reanchor(
+        old_text,
+        text,
+        [(c.start, c.end, TextQuoteSelector(exact=c.text, prefix=c.quote_prefix, suffix=c.quote_suffix)) for c in claims],
+    )
+    article.text = text
+    article.content_hash = content_hash(text)
+    article.text_revision += 1
+    article._history_user = user
+    article.save()
+
+    kept, counts = [], {"kept": 0, "changed": 0, "lost": 0, "removed": 0}
+    for claim, anchor in zip(claims, anchors, strict=True):
+        worked_on = claim.has_reviewer_work
+        if anchor.state != AnchorState.ANCHORED and not worked_on:
+            claim._history_user = user
+            claim.delete()
+            counts["removed"] += 1
+            continue
+        claim.anchor_state = anchor.state
+        if anchor.state != AnchorState.LOST:
+            # The span follows the new text (the old wording stays in the claim's history); a `changed`
+            # flag asks a reviewer to confirm that evidence and verdict still fit the new words.
+            claim.start, claim.end = anchor.start, anchor.end
+            claim.text = text[anchor.start : anchor.end]
+            selector = make_selector(text, anchor.start, anchor.end)
+            claim.quote_prefix, claim.quote_suffix = selector.prefix, selector.suffix
+            kept.append((claim.start, claim.end))
+        counts["kept" if anchor.state == AnchorState.ANCHORED else anchor.state] += 1
+        claim._history_user = user
+        claim.save()
+
+    added = bulk_create_with_history(_split_claims(article, skip=kept), Claim, default_user=user)
+    return ResplitOutcome(**counts, added=len(added))
+
+
+def claim_mark_in_review(*, claim: Claim, user=None) -> None:
+    """Work has started on a new claim (evidence, a verdict, an assignment): it is now in review."""
+    from claims.choices import ClaimStatus
+
+    if claim.status == ClaimStatus.NEW:
+        claim.status = ClaimStatus.IN_REVIEW
+        claim.version += 1
+        claim._history_user = user
+        claim.save(update_fields=["status", "version", "updated_at"])

@@ -1,0 +1,10 @@
+"""Thin Celery tasks: ids in, a service does the work. Queued only after the transaction commits."""
+
+from celery import shared_task
+
+from claims.services.jobs import ingestion_job_run
+
+
+@shared_task(name="claims.ingest_url_job")
+def ingest_url_job(job_id: int) -> None:
+    ingestion_job_run(job_id=job_id)

@@ -1,0 +1,11 @@
+"""Browser routes, one module per area of the workbench."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("claims.urls.articles")),
+    path("", include("claims.urls.reading")),
+    path("", include("claims.urls.claims")),
+    path("", include("claims.urls.evidence")),
+    path("", include("claims.urls.verdicts")),
+]

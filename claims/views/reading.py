@@ -1,0 +1,44 @@
+"""The article reading view: full text with every claim in place, and the selected claim's side panel."""
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import render
+
+from claims.selectors import reading as selectors
+from claims.views.common import claim_redirect, is_fragment_request
+
+
+@login_required
+@permission_required("claims.view_article", raise_exception=True)
+def article_detail(request, pk: int):
+    article, claims = selectors.article_for_reading(article_id=pk)
+    selected_id = request.GET.get("claim")
+    panel = None
+    if selected_id and selected_id.isdigit():
+        try:
+            panel = selectors.claim_panel_data(claim_id=int(selected_id))
+        except Http404:
+            panel = None
+        if panel and panel["claim"].article_id != article.pk:
+            panel = None
+    return render(
+        request,
+        "claims/article_detail.html",
+        {
+            "article": article,
+            "claims": claims,
+            "segments": selectors.article_segments(article.text, claims),
+            "lost_claims": [c for c in claims if c.anchor_state == "lost"],
+            **(panel or {}),
+        },
+    )
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+def claim_panel(request, pk: int):
+    """The side panel alone when the page asks for it; otherwise the article page with the claim selected."""
+    panel = selectors.claim_panel_data(claim_id=pk)
+    if is_fragment_request(request):
+        return render(request, "claims/claim_panel.html", panel)
+    return claim_redirect(panel["claim"])

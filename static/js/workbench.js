@@ -1,0 +1,147 @@
+// Progressive enhancement for the workbench. Every action also works without this file:
+// claims are links, forms post and redirect. This adds the side panel without reloads,
+// making a claim from selected text, and keyboard shortcuts.
+(function () {
+  "use strict";
+
+  const CONTEXT = 32; // characters of prefix and suffix in a TextQuoteSelector
+
+  function typing(event) {
+    const el = event.target;
+    return el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName);
+  }
+
+  function claimIds() {
+    const seen = new Set();
+    document.querySelectorAll("#article-text a.claim[data-claim]").forEach((a) => seen.add(a.dataset.claim));
+    return Array.from(seen);
+  }
+
+  function currentClaimId() {
+    const panel = document.querySelector("[data-claim-panel]");
+    return panel ? panel.dataset.claimPanel : null;
+  }
+
+  function markSelected(id) {
+    document.querySelectorAll("#article-text a.claim.selected").forEach((a) => a.classList.remove("selected"));
+    const marks = document.querySelectorAll(`#article-text a.claim[data-claim="${id}"]`);
+    marks.forEach((a) => a.classList.add("selected"));
+    if (marks.length) marks[0].scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+
+  async function showClaim(id, { push = true } = {}) {
+    const panel = document.getElementById("claim-panel");
+    if (!panel) return;
+    const response = await fetch(`/claims/${id}/`, { headers: { "X-Requested-With": "fetch" } });
+    if (!response.ok) {
+      window.location.href = `?claim=${id}#claim-panel`;
+      return;
+    }
+    panel.innerHTML = await response.text();
+    markSelected(id);
+    if (push) history.pushState({ claim: id }, "", `?claim=${id}#claim-panel`);
+    const heading = panel.querySelector("h2");
+    if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+  }
+
+  function move(step) {
+    const ids = claimIds();
+    if (!ids.length) return;
+    const index = ids.indexOf(currentClaimId());
+    const next = index === -1 ? (step > 0 ? 0 : ids.length - 1) : Math.min(Math.max(index + step, 0), ids.length - 1);
+    showClaim(ids[next]);
+  }
+
+  // --- Making a claim from a selection -------------------------------------------------------
+  // Browsers count offsets in UTF-16 code units; the server converts, and checks the quote too.
+  function selectionSelector() {
+    const container = document.getElementById("article-text");
+    const selection = window.getSelection();
+    if (!container || !selection || selection.isCollapsed || !selection.rangeCount) return null;
+    const range = selection.getRangeAt(0);
+    if (!container.contains(range.commonAncestorContainer)) return null;
+    const before = document.createRange();
+    before.selectNodeContents(container);
+    before.setEnd(range.startContainer, range.startOffset);
+    const full = container.textContent;
+    const start = before.toString().length;
+    const exact = range.toString();
+    if (!exact.trim()) return null;
+    return {
+      exact,
+      prefix: full.slice(Math.max(0, start - CONTEXT), start),
+      suffix: full.slice(start + exact.length, start + exact.length + CONTEXT),
+      utf16_start: String(start),
+      rect: range.getBoundingClientRect(),
+    };
+  }
+
+  function submitSelection() {
+    const selector = selectionSelector();
+    const form = document.getElementById("make-claim-form");
+    if (!selector || !form) return false;
+    for (const key of ["exact", "prefix", "suffix", "utf16_start"]) form.elements[key].value = selector[key];
+    form.submit();
+    return true;
+  }
+
+  function placeSelectionButton() {
+    const button = document.getElementById("make-claim-button");
+    if (!button) return;
+    const selector = selectionSelector();
+    if (!selector) { button.classList.remove("visible"); return; }
+    button.style.top = `${window.scrollY + selector.rect.bottom + 6}px`;
+    button.style.left = `${window.scrollX + selector.rect.left}px`;
+    button.classList.add("visible");
+  }
+
+  // --- Wiring ---------------------------------------------------------------------------------
+  document.addEventListener("click", (event) => {
+    const claimLink = event.target.closest("#article-text a.claim, [data-claim-link]");
+    if (claimLink && !event.metaKey && !event.ctrlKey && window.getSelection().isCollapsed) {
+      event.preventDefault();
+      showClaim(claimLink.dataset.claim || claimLink.dataset.claimLink);
+      return;
+    }
+    if (event.target.closest("[data-action=show-keys]")) document.getElementById("keys-dialog").showModal();
+  });
+
+  document.addEventListener("mouseup", () => setTimeout(placeSelectionButton, 0));
+  document.addEventListener("keyup", (event) => { if (event.shiftKey) placeSelectionButton(); });
+  document.addEventListener("DOMContentLoaded", () => {
+    const button = document.getElementById("make-claim-button");
+    if (button) {
+      button.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
+      button.addEventListener("click", submitSelection);
+    }
+    const selected = document.querySelector("[data-claim-panel]");
+    if (selected) markSelected(selected.dataset.claimPanel);
+  });
+
+  window.addEventListener("popstate", () => {
+    const id = new URLSearchParams(window.location.search).get("claim");
+    if (id) showClaim(id, { push: false });
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (typing(event) || event.altKey || event.ctrlKey || event.metaKey) return;
+    const shortcut = (selector) => {
+      const target = document.querySelector(selector);
+      if (!target) return;
+      event.preventDefault();
+      if (target.tagName === "DETAILS") target.open = true;
+      const field = target.matches("input, textarea, select, button, a") ? target : target.querySelector("input:not([type=hidden]), textarea, select");
+      (field || target).focus();
+      if (field) field.scrollIntoView({ block: "center" });
+    };
+    switch (event.key) {
+      case "j": move(1); break;
+      case "k": move(-1); break;
+      case "e": shortcut("[data-shortcut=verdict]"); break;
+      case "s": shortcut("[data-shortcut=source]"); break;
+      case "c": if (submitSelection()) event.preventDefault(); break;
+      case "?": event.preventDefault(); document.getElementById("keys-dialog").showModal(); break;
+      default: break;
+    }
+  });
+})();

@@ -1,0 +1,98 @@
+import hashlib
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from claims.models import Article, Claim, Comment, Evidence, Rating, Source, Verdict
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        """UserFactory(role="reviewer") puts the user in that role's group."""
+        if extracted:
+            user.groups.add(Group.objects.get(name=extracted))
+        user.save()
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A stored article without claims; use the ingest services when the claims matter."""
+
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    text = factory.Sequence(lambda n: f"The council approved budget number {n} on Tuesday. It cost 5 million euros.")
+    content_hash = factory.LazyAttribute(lambda a: hashlib.sha256(a.text.encode()).hexdigest())
+    ingest_method = "paste"
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """A claim over the first sentence-sized span of its article (override start/end as needed)."""
+
+    class Meta:
+        model = Claim
+
+    article = factory.SubFactory(ArticleFactory)
+    start = 0
+    end = factory.LazyAttribute(lambda c: c.article.text.find(".") + 1 or len(c.article.text))
+    text = factory.LazyAttribute(lambda c: c.article.text[c.start : c.end])
+    checkworthiness = 0.7
+    kind = "factual"
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    url = factory.Sequence(lambda n: f"https://example.org/source/{n}")
+    title = factory.Sequence(lambda n: f"Source {n}")
+    publisher = "Example Gazette"
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    claim = factory.SubFactory(ClaimFactory)
+    source = factory.SubFactory(SourceFactory)
+    stance = "supports"
+    excerpt = "A quoted passage."
+    author = factory.SubFactory(UserFactory)
+
+
+def rating(slug: str = "false") -> Rating:
+    """One of the default ratings the migration ships."""
+    return Rating.objects.get(slug=slug)
+
+
+class VerdictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Verdict
+
+    claim = factory.SubFactory(ClaimFactory)
+    rating = factory.LazyFunction(rating)
+    summary = "The figure is wrong."
+    rationale = "The **official** report says otherwise."
+    author = factory.SubFactory(UserFactory)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    claim = factory.SubFactory(ClaimFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "Worth a second look."
