@@ -1,0 +1,311 @@
+"""The one guarded HTTP client through which the server fetches a URL that a user gave us.
+
+A URL from a user is an instruction to make a request from *inside* our network, so everything
+here is about refusing the requests that would reach what the user cannot reach themselves
+(server-side request forgery):
+
+* only http and https, no credentials in the URL;
+* the host is resolved once, every address it resolves to must be globally routable, and the
+  connection is made to that checked address (the name is never looked up again, so a DNS answer
+  that changes between the check and the connection — "DNS rebinding" — cannot slip through);
+* redirects are followed by hand, each hop checked like the first;
+* time, size and content type are bounded, and every failure becomes a `FetchError` whose message
+  can be shown to the person as it is.
+"""
+
+import ipaddress
+import re
+import socket
+import time
+from collections.abc import Collection
+from dataclasses import dataclass
+from email.message import Message
+from http import HTTPStatus
+from socket import getaddrinfo  # imported by name so tests can fake DNS for this module alone
+from urllib.parse import quote, urljoin, urlsplit
+
+import urllib3
+from django.conf import settings
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import HTTPError, NewConnectionError, SSLError
+
+from claims.services.errors import InputRejected
+
+DEFAULT_ACCEPT = ("text/html", "application/xhtml+xml", "text/plain")
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+DEFAULT_PORTS = {"http": 80, "https": 443}
+CHUNK_SIZE = 64 * 1024
+
+# Host names made only of digits, hex letters, "x" and dots may be IPv4 addresses in one of the
+# legacy spellings (2130706433, 0x7f000001, 0177.0.0.1, 127.1) that resolvers and browsers accept.
+NUMERIC_HOST = re.compile(r"^[0-9a-fx.]+$", re.IGNORECASE)
+
+# IPv6 ranges that carry an IPv4 address in their last 32 bits: IPv4-compatible (::a.b.c.d) and
+# NAT64 (64:ff9b::a.b.c.d). IPv4-mapped, 6to4 and Teredo have their own ipaddress accessors.
+V4_IN_LAST_32_BITS = (ipaddress.IPv6Network("::/96"), ipaddress.IPv6Network("64:ff9b::/96"))
+
+MIME_NAMES = {
+    "application/pdf": "a PDF document",
+    "application/json": "JSON data",
+    "application/zip": "a ZIP archive",
+    "application/octet-stream": "a binary file",
+}
+
+
+class FetchError(InputRejected):
+    """A URL we would not or could not fetch; the message is meant for the person who gave it."""
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str  # final URL after redirects
+    status: int
+    content_type: str  # e.g. "text/html"
+    charset: str | None  # declared in Content-Type, if any
+    body: bytes
+
+
+@dataclass(frozen=True)
+class _Target:
+    """One checked request: where to connect (ip) and what to ask for (host, path)."""
+
+    scheme: str
+    host: str  # ASCII (IDNA) host name or IP literal, for the Host header, SNI and certificate
+    port: int
+    ip: str  # the checked address we connect to
+    path: str  # path and query, ready for the request line
+
+
+def fetch(
+    url: str,
+    *,
+    accept: Collection[str] = DEFAULT_ACCEPT,
+    max_bytes: int | None = None,
+) -> FetchResult:
+    """GET a user-supplied URL under every guard above; raise FetchError with a readable message."""
+    max_bytes = settings.FETCH_MAX_BYTES if max_bytes is None else max_bytes
+    for _hop in range(settings.FETCH_MAX_REDIRECTS + 1):
+        target = _check_url(url)
+        pool, response = _request(target)
+        try:
+            if response.status in REDIRECT_STATUSES:
+                location = response.headers.get("Location")
+                if not location:
+                    raise FetchError("The page sent us to another address but did not say which.")
+                url = urljoin(url, location.strip())
+                continue
+            return _read_result(url, response, accept=accept, max_bytes=max_bytes)
+        finally:
+            # Never drain an unread body (it may be huge): just drop the connection.
+            response.release_conn()
+            pool.close()
+    raise FetchError(f"The page redirected us more than {settings.FETCH_MAX_REDIRECTS} times, so we gave up.")
+
+
+def _check_url(url: str) -> _Target:
+    """Parse the URL and resolve its host; refuse anything that is not a public web address."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        raise FetchError("That does not look like a valid web address.") from None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        shown = f"“{scheme}:” addresses" if scheme else "addresses without http:// or https://"
+        raise FetchError(f"We can only fetch web pages (http:// or https://), not {shown}.")
+    if parts.username is not None or parts.password is not None:
+        raise FetchError("Web addresses with a user name or password in them are not accepted.")
+    if not parts.hostname:
+        raise FetchError("That web address has no server name in it.")
+    try:
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise FetchError("That web address has an invalid server name in it.") from None
+    port = port or DEFAULT_PORTS[scheme]
+
+    # The allow-list names "host:port" as written in the URL; it exists for tests and local
+    # development and lets through exactly that host and port, nothing that merely resolves alike.
+    written = parts.netloc.rpartition("@")[2].lower()
+    if parts.port is None:
+        written = f"{written}:{port}"
+    allowed = written in {entry.strip().lower() for entry in settings.FETCH_ALLOWED_HOSTS}
+
+    ip = _resolve(host, port, allowed=allowed)
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    # Quote what is not already safe, leaving existing %-escapes alone.
+    path = quote(path, safe="/?&=%:@!$'()*+,;~-._[]")
+    return _Target(scheme=scheme, host=host, port=port, ip=ip, path=path)
+
+
+def _resolve(host: str, port: int, *, allowed: bool) -> str:
+    """Return the one address to connect to, after checking every address the host has."""
+    literal = _parse_ip_literal(host)
+    if literal is not None:
+        addresses = [literal]
+    else:
+        try:
+            infos = getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+        except (socket.gaierror, UnicodeError):
+            raise FetchError(f"We could not find the server “{host}”. Is the address spelt right?") from None
+        addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+        if not addresses:
+            raise FetchError(f"We could not find the server “{host}”. Is the address spelt right?")
+    if not allowed:
+        # Every address, not just the first: a name with one public and one private address
+        # must not be usable to reach the private one.
+        for address in addresses:
+            reason = _refusal_reason(address)
+            if reason:
+                subject = "That address" if literal is not None else f"The server “{host}”"
+                raise FetchError(f"{subject} points {reason} ({address}), so we will not fetch it.")
+    return str(addresses[0])
+
+
+def _parse_ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """Read the host as an IP address in any spelling a resolver would accept, or return None."""
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        pass
+    if NUMERIC_HOST.match(host):
+        try:
+            # inet_aton accepts the legacy decimal, hex, octal and shortened forms.
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            pass
+    return None
+
+
+def _refusal_reason(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why this address must not be fetched from our server, or None if it is public."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour or (address.teredo and address.teredo[1])
+        if embedded is None and any(address in net for net in V4_IN_LAST_32_BITS):
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None and (reason := _refusal_reason(embedded)):
+            return reason
+    if address.is_multicast:
+        return "to a multicast group"
+    if address.is_unspecified or address.is_loopback or address.is_private or address.is_link_local:
+        return "inside our own network"
+    if address.is_reserved or not address.is_global:  # not global covers CGNAT 100.64/10
+        return "to a reserved or non-public range"
+    return None
+
+
+def _request(target: _Target) -> tuple[HTTPConnectionPool, urllib3.BaseHTTPResponse]:
+    """Send the GET to the checked IP, naming the real host in Host, SNI and certificate check."""
+    timeout = urllib3.Timeout(connect=settings.FETCH_CONNECT_TIMEOUT, read=settings.FETCH_READ_TIMEOUT)
+    common = {"port": target.port, "timeout": timeout, "retries": False, "maxsize": 1}
+    if target.scheme == "https":
+        pool = HTTPSConnectionPool(
+            target.ip,
+            server_hostname=target.host,
+            assert_hostname=target.host,
+            cert_reqs="CERT_REQUIRED",
+            **common,
+        )
+    else:
+        pool = HTTPConnectionPool(target.ip, **common)
+    host_header = f"[{target.host}]" if ":" in target.host else target.host
+    if target.port != DEFAULT_PORTS[target.scheme]:
+        host_header = f"{host_header}:{target.port}"
+    headers = {
+        "Host": host_header,
+        "User-Agent": settings.FETCH_USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+        "Accept-Encoding": "gzip, deflate",
+    }
+    try:
+        response = pool.urlopen(
+            "GET",
+            target.path,
+            headers=headers,
+            redirect=False,
+            assert_same_host=False,
+            preload_content=False,
+        )
+    except (HTTPError, OSError) as exc:
+        pool.close()
+        raise _translate(exc, target.host) from None
+    return pool, response
+
+
+def _read_result(
+    url: str, response: urllib3.BaseHTTPResponse, *, accept: Collection[str], max_bytes: int
+) -> FetchResult:
+    """Check status and content type from the headers, then read the body under the size cap."""
+    host = urlsplit(url).hostname or url
+    if not 200 <= response.status < 300:
+        try:
+            phrase = HTTPStatus(response.status).phrase
+        except ValueError:
+            phrase = response.reason or "an error"
+        raise FetchError(f"The page answered {response.status} {phrase}, so there is nothing to read.")
+
+    header = Message()
+    header["Content-Type"] = response.headers.get("Content-Type", "")
+    content_type = header["Content-Type"].split(";", 1)[0].strip().lower()
+    if content_type not in accept:
+        what = MIME_NAMES.get(content_type) or (
+            "an image" if content_type.startswith("image/") else content_type or "content of an unknown type"
+        )
+        raise FetchError(
+            f"That address gives us {what} ({content_type or 'no type'}), not a web page we can read."
+        )
+
+    limit = _human_size(max_bytes)
+    try:
+        declared_length = int(response.headers.get("Content-Length", ""))
+    except ValueError:
+        declared_length = None
+    if declared_length is not None and declared_length > max_bytes:
+        raise FetchError(f"The page is larger than the {limit} we accept.")
+
+    # The read timeout bounds each socket read; this bounds the whole body too, so a server that
+    # trickles a byte at a time cannot hold a worker for long.
+    deadline = time.monotonic() + settings.FETCH_CONNECT_TIMEOUT + settings.FETCH_READ_TIMEOUT
+    chunks, size = [], 0
+    try:
+        # read1 returns whatever has arrived, so the deadline is checked as the bytes come in.
+        # Counted after decompression, so a small gzip bomb hits the same cap.
+        while chunk := response.read1(CHUNK_SIZE, decode_content=True):
+            size += len(chunk)
+            if size > max_bytes:
+                raise FetchError(f"The page is larger than the {limit} we accept.")
+            if time.monotonic() > deadline:
+                raise FetchError(f"“{host}” is sending the page too slowly, so we gave up.")
+            chunks.append(chunk)
+    except (HTTPError, OSError) as exc:
+        raise _translate(exc, host) from None
+    return FetchResult(
+        url=url,
+        status=response.status,
+        content_type=content_type,
+        charset=header.get_content_charset(),
+        body=b"".join(chunks),
+    )
+
+
+def _translate(exc: Exception, host: str) -> FetchError:
+    """Turn a network error into a FetchError a person can act on."""
+    if isinstance(exc, NewConnectionError):  # before timeouts: it subclasses ConnectTimeoutError
+        return FetchError(f"We could not connect to “{host}”: the server refused or did not answer.")
+    if isinstance(exc, urllib3.exceptions.TimeoutError | TimeoutError):  # urllib3's, then socket's
+        return FetchError(f"“{host}” took too long to answer, so we gave up.")
+    if isinstance(exc, SSLError):
+        return FetchError(
+            f"We could not make a secure (HTTPS) connection to “{host}”; "
+            "its certificate may be invalid or expired."
+        )
+    return FetchError(f"The connection to “{host}” broke off before the page arrived.")
+
+
+def _human_size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.3g} MB"
+    if n >= 1024:
+        return f"{n / 1024:.3g} KB"
+    return f"{n} bytes"
