@@ -55,7 +55,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
 
-    def handle(self, *inputs, **options):
+    def handle(self, *args, **options):
+        inputs = options["inputs"]
         counts = {"ingested": 0, "duplicates": 0, "failed": 0}
         failures: list[str] = []
         items = list(self._items(inputs, failures, counts))

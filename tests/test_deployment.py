@@ -1,0 +1,50 @@
+"""The production configuration: compose file, deploy checks, settings from the environment."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO_DIR
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="Debian docker-compose is installed by make test")
+def test_docker_compose_file_is_valid(tmp_path):
+    env_file = REPO_DIR / ".env"
+    created = not env_file.exists()
+    if created:
+        shutil.copy(REPO_DIR / ".env.example", env_file)
+    try:
+        result = subprocess.run(
+            ["docker-compose", "-f", str(REPO_DIR / "docker-compose.yml"), "config", "-q"],
+            capture_output=True, text=True, cwd=REPO_DIR,
+        )
+    finally:
+        if created:
+            env_file.unlink()
+    assert result.returncode == 0, result.stderr
+
+
+def production_env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    return {**env, "DEBUG": "false", "SECRET_KEY": "x" * 20 + "-production-secret-" + "y" * 30,
+            "ALLOWED_HOSTS": "factcheck.example.org", **extra}
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True, text=True, cwd=REPO_DIR, env=production_env(),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = production_env()
+    del env["SECRET_KEY"]
+    result = subprocess.run([sys.executable, "manage.py", "check"], capture_output=True, text=True, cwd=REPO_DIR, env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
