@@ -52,7 +52,7 @@ test: test-deps
 	$(BIN)/pytest -m "not bench" $(PYTEST_ARGS)
 
 bench: test-deps
-	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

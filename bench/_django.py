@@ -1,0 +1,50 @@
+"""Django set-up for benchmarks: a dedicated PostgreSQL database, created and migrated on first use."""
+
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/factcheck_bench"
+
+
+def setup() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    if "bench" not in url.rsplit("/", 1)[-1]:
+        raise SystemExit("Benchmarks empty their database: BENCH_DATABASE_URL must name a *bench* database.")
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
+    os.environ["SECURE_SSL_REDIRECT"] = "false"
+    os.environ["CELERY_BROKER_URL"] = ""
+    _create_database(url)
+
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def _create_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def empty_database() -> None:
+    from claims.models import Article, IngestionJob, Source
+
+    IngestionJob.objects.all().delete()
+    Article.objects.all().delete()
+    Source.objects.all().delete()
+    for model in ("Article", "Claim", "Evidence", "Verdict", "Source"):
+        from django.apps import apps
+
+        apps.get_model("claims", f"Historical{model}").objects.all().delete()
