@@ -1,0 +1,36 @@
+"""Score a labelled check-worthiness file with ``assess()`` and print the metrics as one JSON object.
+
+    python manage.py evaluate_checkworthiness --input CT24_checkworthy_english_dev.tsv
+
+Stdout carries exactly one JSON line (other tools parse it):
+{"n": ..., "f1_yes": ..., "precision_yes": ..., "recall_yes": ..., "average_precision": ...}.
+Skipped rows are reported on stderr. No database access.
+"""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from claims.services.checkworthiness_eval import LabelledDataError, evaluate, read_labelled_file
+
+
+class Command(BaseCommand):
+    help = "Evaluate the check-worthiness scorer on a CheckThat! TSV or ClaimBuster CSV file."
+    requires_system_checks: list[str] = []  # pure computation: runs even while models are mid-edit
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--input",
+            required=True,
+            help="CheckThat! TSV (Sentence_id, Text, class_label) or ClaimBuster CSV (Text, Verdict).",
+        )
+
+    def handle(self, *args, **options):
+        try:
+            data = read_labelled_file(options["input"])
+        except LabelledDataError as exc:
+            raise CommandError(str(exc)) from exc
+        for message in data.skipped:
+            self.stderr.write(f"skipped {message}")
+        self.stdout.write(json.dumps(evaluate(data.sentences)))

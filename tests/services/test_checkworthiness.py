@@ -1,0 +1,154 @@
+"""assess(): check-worthiness scores, kinds and reasons; and the seed article end to end."""
+
+import re
+import time
+
+import pytest
+
+from claims.choices import ClaimKind
+from claims.services.checkworthiness import CHECKWORTHY_THRESHOLD, Assessment, assess
+from claims.services.splitting import split_sentences
+
+# The seed file begins with "date YYYY-MM-DD" (publication date, not article text); in this file
+# the article's first sentence follows on the same line, so only the prefix is removed.
+_DATE_PREFIX = re.compile(r"\A\s*date\s+\d{4}-\d{2}-\d{2}[ \t]*\n?")
+
+
+@pytest.fixture
+def seed_text(seed_article_path) -> str:
+    return _DATE_PREFIX.sub("", seed_article_path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def seed_scores(seed_text) -> dict[str, float]:
+    return {span.text: assess(span.text).score for span in split_sentences(seed_text)}
+
+
+def score_of(scores: dict[str, float], beginning: str) -> float:
+    (match,) = [score for text, score in scores.items() if text.startswith(beginning)]
+    return match
+
+
+# --- the seed article --------------------------------------------------------------------------
+
+
+def test_the_seed_article_splits_into_its_twelve_sentences_losing_nothing(seed_text):
+    spans = split_sentences(seed_text)
+    assert len(spans) == 12
+    assert spans[0].text.startswith("Delegates from the Palestinian militant group Hamas")
+    assert spans[-1].text.startswith("Russia’s involvement highlights the importance")
+    assert "".join("".join(s.text.split()) for s in spans) == "".join(seed_text.split())
+    assert all(seed_text[s.start : s.end] == s.text for s in spans)
+
+
+def test_the_seed_articles_factual_sentences_score_above_its_advocacy(seed_scores):
+    factual = [
+        score_of(seed_scores, "Delegates from the Palestinian militant group Hamas have recently arrived"),
+        score_of(seed_scores, "Led by Moussa Abu Marzouk"),
+        score_of(seed_scores, "In parallel, Russia is also actively engaging"),
+    ]
+    advocacy = [
+        score_of(seed_scores, "While some may view Russia’s dealings with Hamas as controversial"),
+        score_of(seed_scores, "Russia’s involvement highlights the importance"),
+    ]
+    assert min(factual) - max(advocacy) > 0.3
+    assert min(factual) >= CHECKWORTHY_THRESHOLD
+    assert max(advocacy) < CHECKWORTHY_THRESHOLD
+
+
+def test_the_seed_advocacy_sentence_is_an_opinion_and_says_why(seed_text):
+    sentence = next(s.text for s in split_sentences(seed_text) if "it is essential" in s.text)
+    result = assess(sentence)
+    assert result.kind == ClaimKind.OPINION
+    assert "opinion marker: it is essential" in result.reasons
+    assert "hedge: some may" in result.reasons
+
+
+def test_the_seed_factual_sentence_names_its_entities(seed_text):
+    sentence = next(s.text for s in split_sentences(seed_text) if s.text.startswith("Led by"))
+    result = assess(sentence)
+    assert "names an entity: Moussa Abu Marzouk" in result.reasons
+    assert result.kind == ClaimKind.FACTUAL
+
+
+# --- kinds ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Will the government raise taxes next year?", ClaimKind.QUESTION),
+        ('"We will not negotiate with terrorists," the minister said.', ClaimKind.QUOTE),
+        ("According to the ministry, the new bridge opened to traffic on Monday.", ClaimKind.QUOTE),
+        ("Unemployment fell to 4.5% in March, down from 5.1% a year earlier.", ClaimKind.STATISTICAL),
+        ("The central bank is expected to raise interest rates next month.", ClaimKind.PREDICTION),
+        (
+            "I believe we should invest more in our children, because it is the right thing to do.",
+            ClaimKind.OPINION,
+        ),
+        ("President Joe Biden signed the Inflation Reduction Act in August 2022.", ClaimKind.FACTUAL),
+        ("The weather is nice.", ClaimKind.OTHER),
+    ],
+)
+def test_it_tells_the_kind_of_a_clear_example(sentence, kind):
+    assert assess(sentence).kind == kind
+
+
+def test_every_kind_is_a_claim_kind_value():
+    for sentence in ["Why?", "", "Ok.", "He said so.", "In 2020, 3 people died."]:
+        assert assess(sentence).kind in ClaimKind.values
+
+
+# --- scores and reasons ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["", " ", "?", "Thank you very much.", "x" * 5000, "The " * 500, "1" * 300, "😀 日本語 مرحبا", "\u200b"],
+)
+def test_the_score_is_a_probability_for_any_input(sentence):
+    result = assess(sentence)
+    assert isinstance(result, Assessment)
+    assert 0.0 <= result.score <= 1.0
+
+
+def test_a_check_worthy_sentence_comes_with_its_reasons():
+    result = assess("Unemployment fell to 4.5% in March, down from 5.1% a year earlier.")
+    assert result.score >= CHECKWORTHY_THRESHOLD
+    assert "contains a number (4.5%)" in result.reasons
+    assert "comparison or change: down from" in result.reasons
+
+
+def test_attribution_and_first_person_are_named_in_the_reasons():
+    assert "attribution verb: said" in assess("The minister said the border was closed.").reasons
+    assert "first person: we" in assess("We think that the border was closed in 2021.").reasons
+
+
+def test_numbers_names_and_events_outscore_feelings():
+    fact = assess("Senator Smith voted against the $2 billion defence bill in 2019.")
+    feeling = assess("I really hope that we can all come together and build a brighter future.")
+    assert fact.score > CHECKWORTHY_THRESHOLD > feeling.score
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Thank you.", "Good evening, everyone.", "Is that right?", "Let me finish.", "Yes."],
+)
+def test_pleasantries_questions_and_fragments_are_not_check_worthy(sentence):
+    assert assess(sentence).score < CHECKWORTHY_THRESHOLD
+
+
+def test_a_question_scores_below_the_same_statement():
+    statement = assess("The government raised taxes by 5% last year.")
+    question = assess("Did the government raise taxes by 5% last year?")
+    assert question.score < statement.score
+    assert "question" in question.reasons
+
+
+def test_it_scores_well_over_five_thousand_sentences_a_second(seed_text):
+    sentences = [s.text for s in split_sentences(seed_text)] * 100
+    started = time.perf_counter()
+    for sentence in sentences:
+        assess(sentence)
+    rate = len(sentences) / (time.perf_counter() - started)
+    assert rate > 5000
