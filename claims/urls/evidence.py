@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from claims.views import evidence
+
+urlpatterns = [
+    path("claims/<int:pk>/evidence/new/", evidence.evidence_create, name="evidence_create"),
+    path("evidence/<int:pk>/delete/", evidence.evidence_delete, name="evidence_delete"),
+    path("sources/<int:pk>/", evidence.source_detail, name="source_detail"),
+]

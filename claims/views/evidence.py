@@ -1,0 +1,127 @@
+"""Citing sources for a claim, the archived copy of a source, and withdrawing evidence."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from claims.choices import SourceFetchStatus
+from claims.forms.evidence import MODE_MANUAL, MODE_URL, EvidenceForm
+from claims.models import Claim, Evidence, Source
+from claims.services import evidence as services
+from claims.services.errors import InputRejected
+from claims.views.common import claim_redirect
+
+
+def _render_form(request, claim: Claim, form: EvidenceForm, *, status: int = 200, error: str = ""):
+    return render(
+        request, "claims/evidence_form.html", {"claim": claim, "form": form, "error": error}, status=status
+    )
+
+
+@login_required
+@permission_required("claims.add_evidence", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def evidence_create(request, pk: int):
+    """GET: the full form. POST: from it or from the panel's compact form; a refusal keeps what was typed."""
+    claim = get_object_or_404(Claim.objects.select_related("article"), pk=pk)
+    if request.method == "GET":
+        mode = MODE_MANUAL if request.GET.get("mode") == MODE_MANUAL else MODE_URL
+        return _render_form(request, claim, EvidenceForm(initial={"mode": mode}))
+
+    form = EvidenceForm(request.POST)
+    if not form.is_valid():
+        return _render_form(request, claim, form, status=400)
+    data = form.cleaned_data
+    common = {
+        "claim": claim,
+        "stance": data["stance"],
+        "excerpt": data["excerpt"],
+        "note": data["note"],
+        "user": request.user,
+    }
+    try:
+        if data["mode"] == MODE_URL:
+            evidence = services.evidence_add_from_url(url=data["url"], **common)
+        else:
+            evidence = services.evidence_add_manual(
+                title=data["title"],
+                publisher=data["publisher"],
+                published_at=data["published_at"],
+                url=data["url"],
+                archived_text=data["archived_text"],
+                **common,
+            )
+    except InputRejected as refused:
+        return _render_form(request, claim, form, status=400, error=refused.message)
+    if evidence.source.fetch_status == SourceFetchStatus.PENDING:
+        messages.success(
+            request, "Source added. Its page is being fetched and archived; the excerpt is checked then."
+        )
+    else:
+        messages.success(request, "Source added.")
+    return claim_redirect(claim)
+
+
+@dataclass(frozen=True, slots=True)
+class TextSegment:
+    text: str
+    mark: bool = False
+
+
+def _highlight(text: str, span: tuple[int, int] | None) -> list[TextSegment]:
+    """The archived text cut around the excerpt, so the template can mark it up and escape the rest."""
+    if span is None:
+        return [TextSegment(text)]
+    start, end = span
+    return [
+        s
+        for s in (TextSegment(text[:start]), TextSegment(text[start:end], True), TextSegment(text[end:]))
+        if s.text
+    ]
+
+
+@login_required
+@permission_required("claims.view_source", raise_exception=True)
+def source_detail(request, pk: int):
+    """The archived copy of a source, with one evidence's excerpt highlighted when asked (?evidence=ID)."""
+    source = get_object_or_404(Source.objects.select_related("created_by"), pk=pk)
+    citing = list(
+        Evidence.objects.filter(source=source)
+        .select_related("claim__article", "author")
+        .order_by("claim__article_id", "claim__start", "id")
+    )
+    selected = None
+    wanted = request.GET.get("evidence", "")
+    if wanted.isdigit():
+        selected = next((e for e in citing if e.pk == int(wanted)), None)
+    span = None
+    if selected is not None and selected.excerpt:
+        span = services.excerpt_location(source.archived_text, selected.excerpt)
+    return render(
+        request,
+        "claims/source_detail.html",
+        {
+            "source": source,
+            "citing": citing,
+            "selected": selected,
+            "excerpt_found": span is not None,
+            "segments": _highlight(source.archived_text, span),
+        },
+    )
+
+
+@login_required
+@permission_required("claims.delete_evidence", raise_exception=True)
+@require_POST
+def evidence_delete(request, pk: int):
+    evidence = get_object_or_404(Evidence.objects.select_related("claim"), pk=pk)
+    try:
+        services.evidence_delete(evidence=evidence, user=request.user)
+    except InputRejected as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, "Evidence removed.")
+    return claim_redirect(evidence.claim)
