@@ -1,0 +1,49 @@
+"""Read queries for the claim-editing controls of the side panel (merge neighbours, split points)."""
+
+from claims.choices import AnchorState
+from claims.models import Claim
+from claims.services.claim_editing import split_points
+
+_LABEL_CONTEXT = 24
+
+
+def claim_neighbours(*, claim: Claim) -> dict:
+    """The claims just before and after this one in article order (lost claims have no place)."""
+    others = (
+        Claim.objects.filter(article_id=claim.article_id)
+        .exclude(pk=claim.pk)
+        .exclude(anchor_state=AnchorState.LOST)
+    )
+    previous = (
+        others.filter(start__lte=claim.start)
+        .exclude(start=claim.start, id__gt=claim.id)
+        .order_by("-start", "-id")
+        .first()
+    )
+    following = (
+        others.filter(start__gte=claim.start)
+        .exclude(start=claim.start, id__lt=claim.id)
+        .order_by("start", "id")
+        .first()
+    )
+    return {"previous": previous, "next": following}
+
+
+def split_choices(claim: Claim) -> list[tuple[int, str]]:
+    """(article offset, label) for each place the claim can be split, the label showing the cut in context."""
+    choices = []
+    for at in split_points(claim):
+        index = at - claim.start
+        before = claim.text[max(0, index - _LABEL_CONTEXT) : index].rstrip()
+        after = claim.text[index : index + _LABEL_CONTEXT].rstrip()
+        ellipsis_before = "…" if index > _LABEL_CONTEXT else ""
+        ellipsis_after = "…" if index + _LABEL_CONTEXT < len(claim.text) else ""
+        choices.append((at, f"{ellipsis_before}{before} ‖ {after}{ellipsis_after}"))
+    return choices
+
+
+def claim_edit_options(*, claim: Claim) -> dict:
+    """Extra side-panel context for _actions.html: neighbours to merge with and points to split at."""
+    if claim.anchor_state == AnchorState.LOST:
+        return {"merge_neighbours": {"previous": None, "next": None}, "split_choices": []}
+    return {"merge_neighbours": claim_neighbours(claim=claim), "split_choices": split_choices(claim)}

@@ -1,0 +1,310 @@
+"""Reviewers' edits to claims: make from a browser selection, dismiss, restore, merge, split, reword, assign.
+
+Every edit is compare-and-set on `Claim.version`: the person's form carries the version they saw, and the
+save is refused with EditConflict (naming who changed the claim, and when) if someone saved since. Rows are
+locked with select_for_update for the length of the check and the write, and saved through save() so
+django-simple-history records who changed what.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from claims import roles
+from claims.choices import AnchorState, ClaimOrigin, ClaimStatus, VerdictStatus
+from claims.models import Article, Claim, Comment
+from claims.services.anchoring import TextQuoteSelector, make_selector, resolve_browser_selection
+from claims.services.checkworthiness import assess
+from claims.services.claims import claim_create_manual
+from claims.services.errors import EditConflict, InputRejected
+
+REASON_MAX = 2000
+NORMALISED_MAX = 2000
+
+# A claim whose verdict is with an editor or published is frozen for edits that would change what was judged.
+_LOCKING_VERDICTS = (VerdictStatus.SUBMITTED, VerdictStatus.PUBLISHED)
+
+
+# --- Helpers ---------------------------------------------------------------------------------------
+
+
+def person_name(user) -> str:
+    if user is None:
+        return "Someone"
+    return user.get_full_name() or user.get_username()
+
+
+def claim_last_change(claim: Claim) -> tuple[str, datetime.datetime | None]:
+    """Who last saved the claim, and when (from its history)."""
+    record = claim.history.select_related("history_user").first()
+    if record is None:
+        return "Someone", None
+    return person_name(record.history_user), record.history_date
+
+
+def _conflict(current: Claim) -> EditConflict:
+    who, when = claim_last_change(current)
+    at = timezone.localtime(when).strftime("%H:%M on %d %b %Y") if when else "an unknown time"
+    return EditConflict(
+        f"Your change was not saved: {who} changed this claim at {at}. "
+        "Check the current version below and apply your change again if it still fits.",
+        current=current,
+    )
+
+
+def _lock(claim: Claim | int, expected_version: int | None) -> Claim:
+    """The claim, row-locked for this transaction; refused if it moved on from `expected_version`."""
+    pk = claim if isinstance(claim, int) else claim.pk
+    try:
+        current = Claim.objects.select_for_update().select_related("article").get(pk=pk)
+    except Claim.DoesNotExist:
+        raise InputRejected("This claim no longer exists (it may have been merged into another).") from None
+    if expected_version is not None and current.version != expected_version:
+        raise _conflict(current)
+    return current
+
+
+def _save(claim: Claim, user) -> Claim:
+    claim.version += 1
+    claim._history_user = user
+    claim.save()
+    return claim
+
+
+def _verdict_statuses(claim: Claim) -> set[str]:
+    return set(claim.verdicts.values_list("status", flat=True))
+
+
+def _refuse_if_lost(claim: Claim, action: str) -> None:
+    if claim.anchor_state == AnchorState.LOST:
+        raise InputRejected(f"This claim is no longer found in the article's text, so it cannot be {action}.")
+
+
+def _set_span(claim: Claim, start: int, end: int) -> None:
+    """Point the claim at article.text[start:end] and re-derive everything that follows from its words."""
+    text = claim.article.text
+    selector = make_selector(text, start, end)
+    assessment = assess(text[start:end])
+    claim.start, claim.end, claim.text = start, end, text[start:end]
+    claim.quote_prefix, claim.quote_suffix = selector.prefix, selector.suffix
+    claim.checkworthiness = round(assessment.score, 4)
+    claim.kind = assessment.kind
+    claim.reasons = list(assessment.reasons)
+
+
+def _span_taken(article_id: int, start: int, end: int, *, exclude: list[int]) -> bool:
+    return (
+        Claim.objects.filter(article_id=article_id, start=start, end=end)
+        .exclude(pk__in=exclude)
+        .exclude(anchor_state=AnchorState.LOST)
+        .exists()
+    )
+
+
+# --- Making a claim --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_create_from_selection(
+    *, article: Article, exact: str, prefix: str = "", suffix: str = "", utf16_start: int | None = None, user
+) -> Claim:
+    """A claim from text a reviewer selected in the browser (offsets in UTF-16, the quote decides)."""
+    try:
+        start, end = resolve_browser_selection(
+            article.text,
+            selector=TextQuoteSelector(exact=exact or "", prefix=prefix or "", suffix=suffix or ""),
+            utf16_start=utf16_start,
+        )
+    except ValueError as error:
+        raise InputRejected(str(error)) from None
+    return claim_create_manual(article=article, start=start, end=end, user=user)
+
+
+# --- Dismiss and restore ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_dismiss(*, claim: Claim, reason: str, user, expected_version: int) -> Claim:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputRejected("Give a reason for dismissing the claim.")
+    if len(reason) > REASON_MAX:
+        raise InputRejected(f"The reason is longer than {REASON_MAX} characters.")
+    claim = _lock(claim, expected_version)
+    if claim.status == ClaimStatus.DISMISSED:
+        raise InputRejected("This claim is already dismissed.")
+    statuses = _verdict_statuses(claim)
+    if VerdictStatus.PUBLISHED in statuses:
+        raise InputRejected("This claim has a published verdict, so it cannot be dismissed.")
+    if VerdictStatus.SUBMITTED in statuses:
+        raise InputRejected(
+            "This claim has a verdict awaiting approval: "
+            "it must be approved or returned before the claim is dismissed."
+        )
+    claim.status = ClaimStatus.DISMISSED
+    claim.dismissed_reason = reason
+    return _save(claim, user)
+
+
+@transaction.atomic
+def claim_restore(*, claim: Claim, user, expected_version: int) -> Claim:
+    """Undo a dismissal: back to in review when work was done on the claim, otherwise new."""
+    claim = _lock(claim, expected_version)
+    if claim.status != ClaimStatus.DISMISSED:
+        raise InputRejected("Only a dismissed claim can be restored.")
+    worked_on = claim.evidence.exists() or claim.verdicts.exists()
+    claim.status = ClaimStatus.IN_REVIEW if worked_on else ClaimStatus.NEW
+    claim.dismissed_reason = ""  # the reason stays in the claim's history
+    return _save(claim, user)
+
+
+# --- Merge and split -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_merge(
+    *, claim: Claim, other: Claim, user, expected_version: int | None = None, other_version: int | None = None
+) -> Claim:
+    """Merge two adjacent claims of one article into the earlier one, which then spans both.
+
+    The later claim's evidence, verdicts and comments move to the earlier claim, and the later claim is
+    deleted (its record stays in the history).
+    """
+    if claim.pk == other.pk:
+        raise InputRejected("A claim cannot be merged with itself.")
+    # Lock in primary-key order so two people merging the same pair cannot deadlock.
+    versions = {claim.pk: expected_version, other.pk: other_version}
+    locked = {pk: _lock(pk, versions[pk]) for pk in sorted(versions)}
+    claim, other = locked[claim.pk], locked[other.pk]
+    if claim.article_id != other.article_id:
+        raise InputRejected("Only claims of the same article can be merged.")
+    for each in (claim, other):
+        _refuse_if_lost(each, "merged")
+        if each.status == ClaimStatus.DISMISSED:
+            raise InputRejected("One of the claims is dismissed: restore it before merging.")
+    first, second = sorted((claim, other), key=lambda c: (c.start, c.id))
+    between = (
+        Claim.objects.filter(article_id=first.article_id, start__gte=first.start, start__lte=second.start)
+        .exclude(pk__in=[first.pk, second.pk])
+        .exclude(anchor_state=AnchorState.LOST)
+    )
+    if any((first.start, first.id) < (c.start, c.id) < (second.start, second.id) for c in between):
+        raise InputRejected("Only adjacent claims can be merged: another claim lies between these two.")
+
+    first_statuses, second_statuses = _verdict_statuses(first), _verdict_statuses(second)
+    if first_statuses and second_statuses:
+        raise InputRejected("Both claims have verdicts: only one of two merged claims may have a verdict.")
+    if (first_statuses | second_statuses) & set(_LOCKING_VERDICTS):
+        raise InputRejected(
+            "One of the claims has a verdict awaiting approval or published, so the claims cannot be merged."
+        )
+    start, end = first.start, max(first.end, second.end)
+    if _span_taken(first.article_id, start, end, exclude=[first.pk, second.pk]):
+        raise InputRejected("The merged text is already a claim of its own.")
+
+    for item in [*second.evidence.all(), *second.verdicts.all()]:
+        item.claim = first
+        item._history_user = user
+        item.save()
+    Comment.objects.filter(claim=second).update(claim=first)  # comments keep no history of their own
+
+    worked_on = (
+        ClaimStatus.IN_REVIEW in (first.status, second.status)
+        or first.evidence.exists()
+        or first.verdicts.exists()
+        or first.assignee_id is not None
+        or second.assignee_id is not None
+    )
+    if first.status == ClaimStatus.NEW and worked_on:
+        first.status = ClaimStatus.IN_REVIEW
+    first.assignee_id = first.assignee_id or second.assignee_id
+    first.normalised_text = " ".join(t for t in (first.normalised_text, second.normalised_text) if t)
+    if AnchorState.CHANGED in (first.anchor_state, second.anchor_state):
+        first.anchor_state = AnchorState.CHANGED  # someone still has to confirm the changed part
+    first.origin = ClaimOrigin.MANUAL
+
+    second._history_user = user
+    second.delete()
+    _set_span(first, start, end)
+    return _save(first, user)
+
+
+def split_points(claim: Claim) -> list[int]:
+    """Article offsets where a claim can be split: the start of every word after the first."""
+    points = []
+    text = claim.text
+    for index in range(1, len(text)):
+        if not text[index].isspace() and text[index - 1].isspace():
+            points.append(claim.start + index)
+    return points
+
+
+@transaction.atomic
+def claim_split(*, claim: Claim, at: int, user, expected_version: int) -> tuple[Claim, Claim]:
+    """Split a claim at article offset `at` (code points); the first part keeps the claim and its work.
+
+    The second part becomes a new claim made by the reviewer. Whitespace at the cut is trimmed off both.
+    """
+    claim = _lock(claim, expected_version)
+    _refuse_if_lost(claim, "split")
+    if not isinstance(at, int) or not claim.start < at < claim.end:
+        raise InputRejected("Choose a split point inside the claim's text.")
+    statuses = _verdict_statuses(claim)
+    if statuses & set(_LOCKING_VERDICTS):
+        raise InputRejected("This claim has a verdict awaiting approval or published, so it cannot be split.")
+    text = claim.article.text
+    first_end = claim.start + len(text[claim.start : at].rstrip())
+    second_start = at + (len(text[at : claim.end]) - len(text[at : claim.end].lstrip()))
+    if first_end <= claim.start or second_start >= claim.end:
+        raise InputRejected("Both parts of a split claim must contain some text.")
+    if _span_taken(claim.article_id, claim.start, first_end, exclude=[claim.pk]):
+        raise InputRejected("The first part is already a claim of its own.")
+    old_end = claim.end
+    _set_span(claim, claim.start, first_end)
+    first = _save(claim, user)
+    second = claim_create_manual(article=claim.article, start=second_start, end=old_end, user=user)
+    return first, second
+
+
+# --- Wording and assignment ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_reword(*, claim: Claim, normalised_text: str, user, expected_version: int) -> Claim:
+    """Give the claim a self-contained wording; its span in the article stays as it is. Empty clears it."""
+    normalised_text = " ".join((normalised_text or "").split())
+    if len(normalised_text) > NORMALISED_MAX:
+        raise InputRejected(f"The normalised wording is longer than {NORMALISED_MAX} characters.")
+    claim = _lock(claim, expected_version)
+    if claim.normalised_text == normalised_text:
+        return claim
+    claim.normalised_text = normalised_text
+    return _save(claim, user)
+
+
+def _may_be_assigned(assignee) -> bool:
+    return (
+        assignee.is_active
+        and get_user_model()
+        .objects.filter(pk=assignee.pk, groups__name__in=[roles.REVIEWER, roles.EDITOR])
+        .exists()
+    )
+
+
+@transaction.atomic
+def claim_assign(*, claim: Claim, assignee, user, expected_version: int) -> Claim:
+    """Assign the claim to a reviewer or editor (None unassigns). A new claim is then in review."""
+    if assignee is not None and not _may_be_assigned(assignee):
+        raise InputRejected(f"{person_name(assignee)} is not an active reviewer or editor.")
+    claim = _lock(claim, expected_version)
+    if assignee is not None and claim.status == ClaimStatus.DISMISSED:
+        raise InputRejected("This claim is dismissed: restore it before assigning it.")
+    new_id = assignee.pk if assignee is not None else None
+    if claim.assignee_id == new_id:
+        return claim
+    claim.assignee = assignee
+    if assignee is not None and claim.status == ClaimStatus.NEW:
+        claim.status = ClaimStatus.IN_REVIEW
+    return _save(claim, user)
