@@ -7,8 +7,9 @@ from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 
 from claims import roles
-from claims.choices import AnchorState, VerdictStatus
+from claims.choices import AnchorState, ClaimKind, ClaimStatus, Stance, VerdictStatus
 from claims.models import Article, Claim, Comment, Evidence, Rating, Verdict
+from claims.selectors.claim_editing import claim_edit_options
 
 # A claim has at most one verdict revision in these states at a time (a database constraint says so).
 OPEN_VERDICT_STATUSES = (VerdictStatus.DRAFT, VerdictStatus.SUBMITTED, VerdictStatus.RETURNED)
@@ -61,7 +62,51 @@ def article_for_reading(*, article_id: int) -> tuple[Article, list[Claim]]:
     return article, claims
 
 
-def claim_history(claim: Claim, evidence: list[Evidence], verdicts: list[Verdict]) -> list[dict]:
+_FIELD_LABELS = {"status": ClaimStatus, "kind": ClaimKind, "anchor_state": AnchorState, "stance": Stance}
+_FIELD_NAMES = {
+    "normalised_text": "normalised wording",
+    "dismissed_reason": "dismissal reason",
+    "anchor_state": "anchoring",
+    "checkworthiness": "check-worthiness",
+    "quote_prefix": "text before the quote",
+    "quote_suffix": "text after the quote",
+    "review_comment": "review comment",
+}
+
+
+def _label_changes(entries: list[dict]) -> None:
+    """Give each change readable labels: choice values by their display name, people and ratings by name."""
+    user_ids, rating_ids = set(), set()
+    for entry in entries:
+        for change in entry["changes"]:
+            ids = user_ids if change["field"] in ("assignee", "author", "approver") else rating_ids
+            if change["field"] in ("assignee", "author", "approver", "rating"):
+                ids.update(v for v in (change["old"], change["new"]) if v is not None)
+    users = {u.pk: str(u.get_full_name() or u) for u in get_user_model().objects.filter(pk__in=user_ids)}
+    ratings = {r.pk: r.label for r in Rating.objects.filter(pk__in=rating_ids)}
+    for entry in entries:
+        for change in entry["changes"]:
+            field = change["field"]
+            choices = VerdictStatus if (entry["what"], field) == ("Verdict", "status") else _FIELD_LABELS.get(field)
+            change["label"] = _FIELD_NAMES.get(field, field.replace("_", " "))
+            # Free text is shown in quotes; names and choices are not.
+            change["quoted"] = field not in _FIELD_LABELS and field not in ("assignee", "author", "approver", "rating")
+            for key in ("old", "new"):
+                value = change[key]
+                if value is None or value == "":
+                    label = None
+                elif choices is not None and value in choices.values:
+                    label = choices(value).label.lower()
+                elif field in ("assignee", "author", "approver"):
+                    label = users.get(value, "a former user")
+                elif field == "rating":
+                    label = ratings.get(value, "a removed rating")
+                else:
+                    label = value
+                change[f"{key}_label"] = label
+
+
+def claim_history(claim: Claim) -> list[dict]:
     """Every recorded change to the claim, its evidence and its verdicts, newest first, with what changed."""
     entries = []
     records = [
@@ -90,6 +135,7 @@ def claim_history(claim: Claim, evidence: list[Evidence], verdicts: list[Verdict
                     "summary": getattr(record, "status", "") if label != "Evidence" else record.stance,
                 }
             )
+    _label_changes(entries)
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries
 
@@ -115,9 +161,11 @@ def claim_panel_data(*, claim_id: int) -> dict:
         "open_verdict": open_verdict,
         "published_verdict": published,
         "comments": comments,
-        "history": claim_history(claim, evidence, verdicts),
+        "history": claim_history(claim),
         "ratings": list(Rating.objects.filter(is_active=True)),
         "assignable_users": assignable_users(),
+        "stance_choices": Stance.choices,
+        **claim_edit_options(claim=claim),
     }
 
 
