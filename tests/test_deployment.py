@@ -28,7 +28,9 @@ def test_docker_compose_file_is_valid(tmp_path):
 
 
 def production_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    # Only what production would have: no test-only switches (the browser tests set one process-wide).
+    dropped = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "FAST_PASSWORD_HASHER")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     return {**env, "DEBUG": "false", "SECRET_KEY": "x" * 20 + "-production-secret-" + "y" * 30,
             "ALLOWED_HOSTS": "factcheck.example.org", **extra}
 

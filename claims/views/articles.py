@@ -1,14 +1,182 @@
-# Placeholder while the article list and forms are written (helper G replaces this file).
-from django.http import Http404
+"""The article list, the page for adding an article (paste, upload or URL) and URL-job progress."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from claims.choices import JobStatus
+from claims.forms.articles import (
+    METHOD_PASTE,
+    METHOD_UPLOAD,
+    METHOD_URL,
+    ArticleFilterForm,
+    PasteForm,
+    UploadForm,
+    UrlForm,
+)
+from claims.models import IngestionJob
+from claims.selectors import articles as selectors
+from claims.services.errors import InputRejected
+from claims.services.ingest import article_ingest_text, article_ingest_upload
+from claims.services.jobs import ingestion_job_start
+
+PAGE_SIZE = 25
+REFRESH_SECONDS = 2
 
 
+@login_required
+@permission_required("claims.view_article", raise_exception=True)
+@require_GET
 def article_list(request):
-    raise Http404
+    form = ArticleFilterForm(request.GET)
+    form.is_valid()  # invalid fields are shown with their error and left out of the filter
+    filters = form.filters()
+    page = Paginator(selectors.article_list(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "claims/article_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "articles": page.object_list,
+            "filtered": any(filters.values()),
+            "publisher_names": selectors.publisher_names(),
+        },
+    )
 
 
+def _added_message(request, outcome) -> None:
+    if outcome.created:
+        count = outcome.article.claims.count()
+        messages.success(request, f"Added: {count} claim{'s' if count != 1 else ''}.")
+    else:
+        messages.info(request, "This article was already in the workbench.")
+
+
+def _render_create(request, *, active: str = "", status: int = 200, error: str = "", **forms):
+    context = {
+        "paste_form": forms.get("paste_form") or PasteForm(),
+        "upload_form": forms.get("upload_form") or UploadForm(),
+        "url_form": forms.get("url_form") or UrlForm(),
+        "active": active,
+        "error": error,
+    }
+    return render(request, "claims/article_form.html", context, status=status)
+
+
+@login_required
+@permission_required("claims.add_article", raise_exception=True)
+@require_http_methods(["GET", "POST"])
 def article_create(request):
-    raise Http404
+    if request.method == "GET":
+        return _render_create(request, active=request.GET.get("method", ""))
+    method = request.POST.get("method")
+    if method == METHOD_UPLOAD:
+        return _create_from_upload(request)
+    if method == METHOD_URL:
+        return _create_from_url(request)
+    return _create_from_paste(request)
 
 
-def ingestion_job_status(request, pk):
-    raise Http404
+def _create_from_paste(request):
+    form = PasteForm(request.POST)
+    if not form.is_valid():
+        return _render_create(request, active=METHOD_PASTE, status=400, paste_form=form)
+    data = form.cleaned_data
+    try:
+        outcome = article_ingest_text(
+            text=data["text"],
+            user=request.user,
+            title=data["title"],
+            url=data["url"],
+            published_at=data["published_at"],
+        )
+    except InputRejected as refused:
+        return _render_create(
+            request, active=METHOD_PASTE, status=400, error=refused.message, paste_form=form
+        )
+    _added_message(request, outcome)
+    return redirect("article_detail", pk=outcome.article.pk)
+
+
+def _create_from_upload(request):
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_create(request, active=METHOD_UPLOAD, status=400, upload_form=form)
+    filename, data = form.read_file()
+    try:
+        outcome = article_ingest_upload(
+            filename=filename, data=data, user=request.user, title=form.cleaned_data["title"]
+        )
+    except InputRejected as refused:
+        return _render_create(
+            request, active=METHOD_UPLOAD, status=400, error=refused.message, upload_form=form
+        )
+    _added_message(request, outcome)
+    return redirect("article_detail", pk=outcome.article.pk)
+
+
+def _create_from_url(request):
+    form = UrlForm(request.POST)
+    if not form.is_valid():
+        return _render_create(request, active=METHOD_URL, status=400, url_form=form)
+    try:
+        job = ingestion_job_start(url=form.cleaned_data["url"], user=request.user)
+    except InputRejected as refused:
+        return _render_create(request, active=METHOD_URL, status=400, error=refused.message, url_form=form)
+    return redirect("ingestion_job_status", pk=job.pk)
+
+
+@login_required
+@require_GET
+def ingestion_job_status(request, pk: int):
+    job = get_object_or_404(IngestionJob.objects.select_related("article"), pk=pk)
+    # Someone else's job is not found rather than forbidden: its URL says nothing to them.
+    if job.created_by_id != request.user.pk and not request.user.is_staff:
+        raise Http404
+    article_url = reverse("article_detail", args=[job.article_id]) if job.article_id else None
+    if request.GET.get("format") == "json":
+        return JsonResponse({"status": job.status, "error": job.error, "article_url": article_url})
+    if job.status == JobStatus.DONE and article_url:
+        if job.created_existing:
+            messages.info(request, "This article was already in the workbench.")
+        else:
+            count = job.article.claims.count()
+            messages.success(request, f"Added: {count} claim{'s' if count != 1 else ''}.")
+        return redirect(article_url)
+    finished = job.status in (JobStatus.DONE, JobStatus.FAILED)
+    response = render(
+        request,
+        "claims/ingestion_job.html",
+        {
+            "job": job,
+            "finished": finished,
+            "refresh_seconds": REFRESH_SECONDS,
+            "steps": _progress_steps(job),
+            "url_form": UrlForm(initial={"url": job.url}),
+            "poll_url": f"{request.path}?format=json",
+        },
+    )
+    if not finished:
+        # Also as a header, which browsers honour wherever the page puts its <meta>.
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+def _progress_steps(job) -> list[dict]:
+    """Queued → fetching and splitting → done, each marked done, current or to come."""
+    order = [JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DONE]
+    # A failed job got as far as fetching and splitting; its last step shows the failure.
+    reached = len(order) - 1 if job.status == JobStatus.FAILED else order.index(job.status)
+    steps = []
+    for index, status in enumerate(order):
+        state = "done" if index < reached else "current" if index == reached else "todo"
+        label = status.label
+        if job.status == JobStatus.FAILED and status == JobStatus.DONE:
+            state, label = "failed", JobStatus.FAILED.label
+        steps.append({"label": label, "state": state})
+    return steps
