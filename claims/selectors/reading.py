@@ -133,10 +133,11 @@ def claim_history(claim: Claim) -> list[dict]:
                     "when": record.history_date,
                     "changes": changes,
                     "summary": getattr(record, "status", "") if label != "Evidence" else record.stance,
+                    "order": (record.history_date, record.history_id),
                 }
             )
     _label_changes(entries)
-    entries.sort(key=lambda e: e["when"], reverse=True)
+    entries.sort(key=lambda e: e["order"], reverse=True)
     return entries
 
 

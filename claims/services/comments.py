@@ -1,0 +1,21 @@
+"""The discussion on each claim."""
+
+from django.db import transaction
+
+from claims.models import Claim, Comment
+from claims.services.errors import InputRejected
+
+COMMENT_MAX_LENGTH = 5_000
+
+
+@transaction.atomic
+def comment_add(*, claim: Claim, author, body: str) -> Comment:
+    """Add a comment to a claim's discussion; the body is stored stripped of surrounding whitespace."""
+    body = (body or "").strip()
+    if not body:
+        raise InputRejected("Write something before posting a comment.")
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise InputRejected(
+            f"A comment can be at most {COMMENT_MAX_LENGTH:,} characters long (this one has {len(body):,})."
+        )
+    return Comment.objects.create(claim=claim, author=author, body=body)
