@@ -47,7 +47,7 @@ def sign_in(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("User name").fill(user.username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(f"{live_server.url}/")
