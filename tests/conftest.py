@@ -9,6 +9,21 @@ SHARED_DIR = Path(os.environ.get("SHARED_DIR", REPO_DIR.parent / "shared"))
 SEED_ARTICLE = SHARED_DIR / "seed" / "000_9fe0ddd6bad35aa8.txt"
 
 
+@pytest.fixture(autouse=True)
+def _default_data_after_flush(request):
+    """Transactional tests empty the database after each test; put back what the migrations install.
+
+    (Serialized rollback cannot do it here: Playwright's event loop gives the browser tests other
+    connection objects than the ones Django serialized the data on.)
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from claims.defaults import install_defaults
+
+        install_defaults()
+
+
 @pytest.fixture
 def shared_dir() -> Path:
     return SHARED_DIR

@@ -24,7 +24,7 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 pytestmark = [
     pytest.mark.celery_worker,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="a worker process needs a shared database"),
 ]
 
@@ -35,9 +35,11 @@ def celery_on_redis():
     redis.Redis.from_url(REDIS_URL).flushdb()
     previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
     app.conf.update(task_always_eager=False, broker_url=REDIS_URL, result_backend=REDIS_URL)
+    app._after_fork()  # earlier tests may have pooled connections to the default broker
     yield
     app.conf.update(previous)
-    app.pool.force_close_all()
+    # Forget this test's broker pools (kombu keeps them per URL); the next use builds fresh ones.
+    app._after_fork()
 
 
 @pytest.fixture

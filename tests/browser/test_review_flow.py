@@ -16,7 +16,7 @@ from claims.services.verdicts import verdict_save, verdict_submit
 from tests.factories import rating
 from tests.support.local_site import LocalSite, Page
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SOURCE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Moscow talks | Wire Service</title>
 <meta name="author" content="Wire Desk"><meta property="og:site_name" content="Wire Service"></head><body>
@@ -54,7 +54,7 @@ def test_a_claim_goes_from_pasted_article_to_published_verdict(
         page = sign_in(alice)
         page.get_by_role("link", name="Add article").click()
         page.get_by_label("Article text").fill(seed_text)
-        page.get_by_label("Title (optional)").fill("Hamas delegation visits Moscow")
+        page.get_by_role("region", name="Paste text").get_by_label("Title (optional)").fill("Hamas delegation visits Moscow")
         page.get_by_role("button", name="Add and split into claims").click()
         expect(page.locator("#article-text a.claim").first).to_be_visible()
         article = Article.objects.get()
