@@ -25,6 +25,8 @@ def setup() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+    # Production settings serve hashed static file names from the manifest collectstatic writes.
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def _create_database(url: str) -> None:

@@ -141,11 +141,17 @@ def claim_history(claim: Claim) -> list[dict]:
     return entries
 
 
-def claim_panel_data(*, claim_id: int) -> dict:
-    """Everything the side panel shows for one claim."""
-    claim = get_object_or_404(
-        claims_with_rating().select_related("article", "assignee", "created_by"), pk=claim_id
-    )
+def claim_panel_data(*, claim_id: int, article_claims: list[Claim] | None = None, with_history: bool = True) -> dict:
+    """Everything the side panel shows for one claim.
+
+    The article page passes the claims it already loaded, so the selected claim and its neighbours cost
+    no extra queries, and leaves the history to be fetched when a person opens it.
+    """
+    claim = next((c for c in article_claims or () if c.pk == claim_id), None)
+    if claim is None:
+        claim = get_object_or_404(
+            claims_with_rating().select_related("article", "assignee", "created_by"), pk=claim_id
+        )
     evidence = list(
         Evidence.objects.filter(claim=claim).select_related("source", "author").order_by("created_at", "id")
     )
@@ -162,11 +168,11 @@ def claim_panel_data(*, claim_id: int) -> dict:
         "open_verdict": open_verdict,
         "published_verdict": published,
         "comments": comments,
-        "history": claim_history(claim),
+        "history": claim_history(claim) if with_history else None,
         "ratings": list(Rating.objects.filter(is_active=True)),
         "assignable_users": assignable_users(),
         "stance_choices": Stance.choices,
-        **claim_edit_options(claim=claim),
+        **claim_edit_options(claim=claim, article_claims=article_claims),
     }
 
 

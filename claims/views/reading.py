@@ -2,8 +2,9 @@
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
+from claims.models import Claim
 from claims.selectors import reading as selectors
 from claims.views.common import claim_redirect, is_fragment_request
 
@@ -12,11 +13,15 @@ from claims.views.common import claim_redirect, is_fragment_request
 @permission_required("claims.view_article", raise_exception=True)
 def article_detail(request, pk: int):
     article, claims = selectors.article_for_reading(article_id=pk)
+    for claim in claims:
+        claim.article = article  # the panel and templates reach for it; it is loaded already
     selected_id = request.GET.get("claim")
     panel = None
     if selected_id and selected_id.isdigit():
         try:
-            panel = selectors.claim_panel_data(claim_id=int(selected_id))
+            panel = selectors.claim_panel_data(
+                claim_id=int(selected_id), article_claims=claims, with_history=False
+            )
         except Http404:
             panel = None
         if panel and panel["claim"].article_id != article.pk:
@@ -32,6 +37,15 @@ def article_detail(request, pk: int):
             **(panel or {}),
         },
     )
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+def claim_history(request, pk: int):
+    """A claim's history: loaded into the panel when opened, or a page of its own without script."""
+    claim = get_object_or_404(Claim.objects.select_related("article"), pk=pk)
+    template = "claims/panel/_history.html" if is_fragment_request(request) else "claims/claim_history.html"
+    return render(request, template, {"claim": claim, "history": selectors.claim_history(claim)})
 
 
 @login_required

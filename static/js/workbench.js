@@ -95,6 +95,15 @@
     button.classList.add("visible");
   }
 
+  // Parts of the panel fetched when first opened (the claim's history).
+  document.addEventListener("toggle", async (event) => {
+    const details = event.target;
+    if (!(details instanceof HTMLDetailsElement) || !details.open || !details.dataset.loadUrl || details.dataset.loaded) return;
+    details.dataset.loaded = "1";
+    const response = await fetch(details.dataset.loadUrl, { headers: { "X-Requested-With": "fetch" } });
+    if (response.ok) details.insertAdjacentHTML("beforeend", await response.text());
+  }, true);
+
   // --- Wiring ---------------------------------------------------------------------------------
   document.addEventListener("click", (event) => {
     const claimLink = event.target.closest("#article-text a.claim, [data-claim-link]");

@@ -93,6 +93,10 @@ def test_a_claim_goes_from_pasted_article_to_published_verdict(
         assert claim.status == ClaimStatus.AWAITING_APPROVAL
         screenshot(page.locator("#claim-panel"), "claim-panel")
 
+        # Who did what is visible: the claim's history opens in the panel.
+        page.locator("#claim-panel summary", has_text="History").click()
+        expect(page.locator("#claim-panel .history-list")).to_contain_text("Alice")
+
         # An editor approves it, and the claim shows as published.
         editor = sign_in(carol)
         expect(editor.locator("main")).to_contain_text("Moussa Abu Marzouk, a senior member")

@@ -374,7 +374,7 @@ def test_the_panel_history_says_who_changed_what(client, alice, bob, claims):
     editing.claim_dismiss(claim=claims[0], reason="<script>alert(1)</script>", user=bob, expected_version=2)
     client.force_login(alice)
 
-    content = client.get(panel_url(claims[0])).content.decode()
+    content = client.get(reverse("claim_history", args=[claims[0].pk])).content.decode()
     history = content[content.index('class="claim-history"') :]
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", history)).split())
 
