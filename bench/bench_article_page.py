@@ -41,7 +41,9 @@ def main(argv=None) -> int:
         paragraph = [_sentence(rng) for _ in range(5)]
         paragraphs.append(" ".join(paragraph))
         count += len(paragraph)
-    article = article_ingest_text(text="\n\n".join(paragraphs), title="Benchmark article", user=reviewer).article
+    article = article_ingest_text(
+        text="\n\n".join(paragraphs), title="Benchmark article", user=reviewer
+    ).article
     claims = list(article.claims.order_by("start")[: args.claims])
     article.claims.exclude(pk__in=[c.pk for c in claims]).delete()
     source = Source.objects.create(url="https://example.org/report", title="Report")
@@ -74,8 +76,10 @@ def main(argv=None) -> int:
         "queries": len(queries),
         "budget_ms": BUDGET_MS,
     }
-    print(f"Article page with {len(claims)} claims: median {result['median_ms']} ms, "
-          f"p95 {result['p95_ms']} ms, {result['queries']} queries (budget {BUDGET_MS} ms)")
+    print(
+        f"Article page with {len(claims)} claims: median {result['median_ms']} ms, "
+        f"p95 {result['p95_ms']} ms, {result['queries']} queries (budget {BUDGET_MS} ms)"
+    )
     print(json.dumps(result))
     return 0 if result["median_ms"] <= BUDGET_MS else 1
 

@@ -44,8 +44,10 @@ def main(argv=None) -> int:
         "claims_per_s": round(claims / seconds, 1),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
-    print(f"Ingested {len(texts)} articles ({claims} claims) in {seconds:.1f} s: "
-          f"{result['articles_per_s']} articles/s, peak RSS {result['peak_rss_mib']} MiB")
+    print(
+        f"Ingested {len(texts)} articles ({claims} claims) in {seconds:.1f} s: "
+        f"{result['articles_per_s']} articles/s, peak RSS {result['peak_rss_mib']} MiB"
+    )
     print(json.dumps(result))
     return 0
 

@@ -16,7 +16,14 @@ DEFAULT_RATINGS = [
     ("Mostly false", "mostly-false", 4, 2, "Contains an element of truth but ignores facts.", "#ea580c"),
     ("False", "false", 5, 1, "Not accurate.", "#dc2626"),
     ("Missing context", "missing-context", 6, None, "Misleading without more context.", "#7c3aed"),
-    ("Unverifiable", "unverifiable", 7, None, "Cannot be proven or disproven with the evidence available.", "#6b7280"),
+    (
+        "Unverifiable",
+        "unverifiable",
+        7,
+        None,
+        "Cannot be proven or disproven with the evidence available.",
+        "#6b7280",
+    ),
 ]
 
 
@@ -33,5 +40,11 @@ def install_defaults(apps=global_apps) -> None:
     for label, slug, order, value, description, colour in DEFAULT_RATINGS:
         Rating.objects.get_or_create(
             slug=slug,
-            defaults={"label": label, "order": order, "value": value, "description": description, "colour": colour},
+            defaults={
+                "label": label,
+                "order": order,
+                "value": value,
+                "description": description,
+                "colour": colour,
+            },
         )

@@ -34,7 +34,9 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         model = Article
 
     title = factory.Sequence(lambda n: f"Article {n}")
-    text = factory.Sequence(lambda n: f"The council approved budget number {n} on Tuesday. It cost 5 million euros.")
+    text = factory.Sequence(
+        lambda n: f"The council approved budget number {n} on Tuesday. It cost 5 million euros."
+    )
     content_hash = factory.LazyAttribute(lambda a: hashlib.sha256(a.text.encode()).hexdigest())
     ingest_method = "paste"
 

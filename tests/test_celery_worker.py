@@ -54,9 +54,22 @@ def worker(settings, celery_on_redis):
             "DB_CONN_MAX_AGE": "0",
         }
         return subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--pool=solo", "--loglevel=warning",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "factcheck",
+                "worker",
+                "--pool=solo",
+                "--loglevel=warning",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
 
     processes = []

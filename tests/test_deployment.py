@@ -10,7 +10,9 @@ import pytest
 from tests.conftest import REPO_DIR
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="Debian docker-compose is installed by make test")
+@pytest.mark.skipif(
+    shutil.which("docker-compose") is None, reason="Debian docker-compose is installed by make test"
+)
 def test_docker_compose_file_is_valid(tmp_path):
     env_file = REPO_DIR / ".env"
     created = not env_file.exists()
@@ -19,7 +21,9 @@ def test_docker_compose_file_is_valid(tmp_path):
     try:
         result = subprocess.run(
             ["docker-compose", "-f", str(REPO_DIR / "docker-compose.yml"), "config", "-q"],
-            capture_output=True, text=True, cwd=REPO_DIR,
+            capture_output=True,
+            text=True,
+            cwd=REPO_DIR,
         )
     finally:
         if created:
@@ -31,14 +35,22 @@ def production_env(**extra) -> dict:
     # Only what production would have: no test-only switches (the browser tests set one process-wide).
     dropped = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "FAST_PASSWORD_HASHER")
     env = {k: v for k, v in os.environ.items() if k not in dropped}
-    return {**env, "DEBUG": "false", "SECRET_KEY": "x" * 20 + "-production-secret-" + "y" * 30,
-            "ALLOWED_HOSTS": "factcheck.example.org", **extra}
+    return {
+        **env,
+        "DEBUG": "false",
+        "SECRET_KEY": "x" * 20 + "-production-secret-" + "y" * 30,
+        "ALLOWED_HOSTS": "factcheck.example.org",
+        **extra,
+    }
 
 
 def test_check_deploy_is_clean_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        capture_output=True, text=True, cwd=REPO_DIR, env=production_env(),
+        capture_output=True,
+        text=True,
+        cwd=REPO_DIR,
+        env=production_env(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -47,6 +59,8 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_production_refuses_to_start_without_a_secret_key():
     env = production_env()
     del env["SECRET_KEY"]
-    result = subprocess.run([sys.executable, "manage.py", "check"], capture_output=True, text=True, cwd=REPO_DIR, env=env)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], capture_output=True, text=True, cwd=REPO_DIR, env=env
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

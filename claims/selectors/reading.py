@@ -58,7 +58,9 @@ def article_segments(text: str, claims: list[Claim]) -> list[Segment]:
 
 def article_for_reading(*, article_id: int) -> tuple[Article, list[Claim]]:
     article = get_object_or_404(Article.objects.select_related("ingested_by"), pk=article_id)
-    claims = list(claims_with_rating().filter(article=article).select_related("assignee").order_by("start", "id"))
+    claims = list(
+        claims_with_rating().filter(article=article).select_related("assignee").order_by("start", "id")
+    )
     return article, claims
 
 
@@ -87,10 +89,17 @@ def _label_changes(entries: list[dict]) -> None:
     for entry in entries:
         for change in entry["changes"]:
             field = change["field"]
-            choices = VerdictStatus if (entry["what"], field) == ("Verdict", "status") else _FIELD_LABELS.get(field)
+            choices = (
+                VerdictStatus if (entry["what"], field) == ("Verdict", "status") else _FIELD_LABELS.get(field)
+            )
             change["label"] = _FIELD_NAMES.get(field, field.replace("_", " "))
             # Free text is shown in quotes; names and choices are not.
-            change["quoted"] = field not in _FIELD_LABELS and field not in ("assignee", "author", "approver", "rating")
+            change["quoted"] = field not in _FIELD_LABELS and field not in (
+                "assignee",
+                "author",
+                "approver",
+                "rating",
+            )
             for key in ("old", "new"):
                 value = change[key]
                 if value is None or value == "":
@@ -141,7 +150,9 @@ def claim_history(claim: Claim) -> list[dict]:
     return entries
 
 
-def claim_panel_data(*, claim_id: int, article_claims: list[Claim] | None = None, with_history: bool = True) -> dict:
+def claim_panel_data(
+    *, claim_id: int, article_claims: list[Claim] | None = None, with_history: bool = True
+) -> dict:
     """Everything the side panel shows for one claim.
 
     The article page passes the claims it already loaded, so the selected claim and its neighbours cost
@@ -156,7 +167,9 @@ def claim_panel_data(*, claim_id: int, article_claims: list[Claim] | None = None
         Evidence.objects.filter(claim=claim).select_related("source", "author").order_by("created_at", "id")
     )
     verdicts = list(
-        Verdict.objects.filter(claim=claim).select_related("rating", "author", "approver").order_by("-revision")
+        Verdict.objects.filter(claim=claim)
+        .select_related("rating", "author", "approver")
+        .order_by("-revision")
     )
     comments = list(Comment.objects.filter(claim=claim).select_related("author"))
     open_verdict = next((v for v in verdicts if v.status in OPEN_VERDICT_STATUSES), None)

@@ -38,7 +38,9 @@ def _split_claims(article: Article, *, skip: list[tuple[int, int]] = ()) -> list
     for span in split_sentences(article.text, language=article.language or "en"):
         if any(span.start < end and start < span.end for start, end in skip):
             continue
-        claims.append(_claim_for_span(article=article, start=span.start, end=span.end, origin=ClaimOrigin.SPLIT))
+        claims.append(
+            _claim_for_span(article=article, start=span.start, end=span.end, origin=ClaimOrigin.SPLIT)
+        )
     return claims
 
 
@@ -93,7 +95,10 @@ def article_replace_text(*, article: Article, text: str, user=None) -> ResplitOu
     anchors = reanchor(
         old_text,
         text,
-        [(c.start, c.end, TextQuoteSelector(exact=c.text, prefix=c.quote_prefix, suffix=c.quote_suffix)) for c in claims],
+        [
+            (c.start, c.end, TextQuoteSelector(exact=c.text, prefix=c.quote_prefix, suffix=c.quote_suffix))
+            for c in claims
+        ],
     )
     article.text = text
     article.content_hash = content_hash(text)

@@ -49,7 +49,11 @@ def canonicalise_url(url: str) -> str:
     except ValidationError:
         raise InputRejected(f"“{url[:200]}” is not a valid http or https address.") from None
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith(_TRACKING_PARAMS)]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(_TRACKING_PARAMS)
+    ]
     netloc = parts.netloc.lower()
     for scheme, port in (("http", ":80"), ("https", ":443")):
         if parts.scheme.lower() == scheme and netloc.endswith(port):
@@ -63,7 +67,12 @@ def _find_existing(*, url: str | None, text_hash: str) -> Article | None:
 
 
 def article_store(
-    *, extracted: ExtractedArticle, method: str, user=None, url: str = "", title: str = "",
+    *,
+    extracted: ExtractedArticle,
+    method: str,
+    user=None,
+    url: str = "",
+    title: str = "",
     published_at: datetime.date | None = None,
 ) -> IngestOutcome:
     """Store an extracted article and split it into claims, or find the one already stored.
@@ -110,7 +119,12 @@ def article_store(
 
 
 def article_ingest_text(
-    *, text: str, user=None, title: str = "", url: str = "", published_at: datetime.date | None = None,
+    *,
+    text: str,
+    user=None,
+    title: str = "",
+    url: str = "",
+    published_at: datetime.date | None = None,
     method: str = IngestMethod.PASTE,
 ) -> IngestOutcome:
     extracted = extract_from_text(text)

@@ -113,8 +113,9 @@ def _clean_content(*, rating, summary: str, rationale: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def verdict_save(*, claim: Claim, rating: Rating, summary: str, rationale: str, user,
-                 expected_version: int | None = None) -> Verdict:
+def verdict_save(
+    *, claim: Claim, rating: Rating, summary: str, rationale: str, user, expected_version: int | None = None
+) -> Verdict:
     """Write the claim's first draft, or update its open (draft or returned) revision.
 
     `expected_version` is the version the person's form was opened on; None means they started a new

@@ -12,7 +12,21 @@ from markdown.treeprocessors import Treeprocessor
 register = template.Library()
 
 ALLOWED_TAGS = {
-    "p", "ul", "ol", "li", "em", "strong", "code", "pre", "blockquote", "a", "h3", "h4", "h5", "h6", "br",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "blockquote",
+    "a",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "br",
 }
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "noopener noreferrer nofollow"

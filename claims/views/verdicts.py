@@ -29,7 +29,12 @@ def _verdict_context(claim: Claim) -> dict:
 
 
 def _render_page(
-    request, claim: Claim, *, form=None, status: int = 200, error: str = "",
+    request,
+    claim: Claim,
+    *,
+    form=None,
+    status: int = 200,
+    error: str = "",
     conflict: EditConflict | None = None,
 ) -> HttpResponse:
     context = _verdict_context(claim)

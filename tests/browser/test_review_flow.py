@@ -54,7 +54,9 @@ def test_a_claim_goes_from_pasted_article_to_published_verdict(
         page = sign_in(alice)
         page.get_by_role("link", name="Add article").click()
         page.get_by_label("Article text").fill(seed_text)
-        page.get_by_role("region", name="Paste text").get_by_label("Title (optional)").fill("Hamas delegation visits Moscow")
+        page.get_by_role("region", name="Paste text").get_by_label("Title (optional)").fill(
+            "Hamas delegation visits Moscow"
+        )
         page.get_by_role("button", name="Add and split into claims").click()
         expect(page.locator("#article-text a.claim").first).to_be_visible()
         article = Article.objects.get()
@@ -164,7 +166,9 @@ def test_nobody_can_approve_their_own_verdict(sign_in, alice, carol, dan):
 
 
 def test_keyboard_moves_between_claims_and_lists_the_keys(sign_in, alice):
-    article = article_ingest_text(text="Prices rose 4% in May. Exports fell 2%. Imports were flat.", user=alice).article
+    article = article_ingest_text(
+        text="Prices rose 4% in May. Exports fell 2%. Imports were flat.", user=alice
+    ).article
     first, second = article.claims.order_by("start")[:2]
     page = sign_in(alice)
     page.goto(f"/articles/{article.pk}/")

@@ -33,7 +33,12 @@ def test_files_of_each_kind_are_ingested_with_progress_and_a_summary(tmp_path, s
 
 def test_json_lines_are_read_record_by_record_with_reasons_for_failures(tmp_path):
     records = [
-        {"title": "One", "url": "https://example.org/one", "text": "The dam is 120 metres high.", "published_at": "2024-01-02"},
+        {
+            "title": "One",
+            "url": "https://example.org/one",
+            "text": "The dam is 120 metres high.",
+            "published_at": "2024-01-02",
+        },
         {"title": "Dup", "url": "https://example.org/one", "text": "Other words."},
         {"title": "Empty", "text": "   "},
         {"title": "Bad date", "text": "Some text.", "published_at": "yesterday"},

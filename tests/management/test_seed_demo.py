@@ -13,7 +13,11 @@ def test_demo_accounts_and_article_are_created_once(capsys):
 
     out = capsys.readouterr().out
     assert "reviewer-demo-2026" in out and "editor-demo-2026" in out
-    assert authenticate(username="reviewer", password="reviewer-demo-2026").groups.filter(name="reviewer").exists()
+    assert (
+        authenticate(username="reviewer", password="reviewer-demo-2026")
+        .groups.filter(name="reviewer")
+        .exists()
+    )
     assert authenticate(username="editor", password="editor-demo-2026").groups.filter(name="editor").exists()
     article = Article.objects.get()
     assert article.title.startswith("Riverside council approves")

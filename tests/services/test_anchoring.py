@@ -1,6 +1,5 @@
 """Anchoring claims to article text: selectors, locating, re-anchoring, browser offsets."""
 
-
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st

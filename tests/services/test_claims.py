@@ -66,7 +66,11 @@ def test_inserted_text_shifts_claims_and_splits_only_the_new_sentence(article, a
     reviewed.refresh_from_db()
     assert article.text_revision == 2
     assert reviewed.anchor_state == AnchorState.ANCHORED
-    assert article.text[reviewed.start : reviewed.end] == reviewed.text == "The bridge will cost 84.5 million euros."
+    assert (
+        article.text[reviewed.start : reviewed.end]
+        == reviewed.text
+        == "The bridge will cost 84.5 million euros."
+    )
     assert reviewed.evidence.count() == 1
     assert "Breaking: the mayor resigned today." in claim_texts(article)
     assert outcome.added >= 1

@@ -43,7 +43,10 @@ def test_pasted_text_is_stored_normalised_and_split_into_anchored_claims(alice):
 
     article = outcome.article
     assert outcome.created
-    assert article.text == "The council met on Tuesday.\nIt approved a budget of 5 million euros.\n\nNothing else."
+    assert (
+        article.text
+        == "The council met on Tuesday.\nIt approved a budget of 5 million euros.\n\nNothing else."
+    )
     assert article.ingest_method == IngestMethod.PASTE and article.ingested_by == alice
     claims = list(article.claims.order_by("start"))
     assert [c.text for c in claims] == [
@@ -68,7 +71,10 @@ def test_the_seed_article_keeps_every_sentence_and_its_date(seed_text, alice):
 
 
 def test_the_seed_articles_facts_outrank_its_advocacy(seed_text, alice):
-    claims = {c.text[:40]: c.checkworthiness for c in article_ingest_text(text=seed_text, user=alice).article.claims.all()}
+    claims = {
+        c.text[:40]: c.checkworthiness
+        for c in article_ingest_text(text=seed_text, user=alice).article.claims.all()
+    }
     led_by = next(score for text, score in claims.items() if text.startswith("Led by Moussa Abu Marzouk"))
     abbas = next(score for text, score in claims.items() if text.startswith("In parallel, Russia"))
     essential = next(score for text, score in claims.items() if text.startswith("While some may view"))
@@ -84,7 +90,9 @@ def test_the_same_text_twice_is_found_not_stored_twice(alice, bob):
 
 
 def test_the_same_canonical_url_is_found_not_stored_twice(alice):
-    first = article_ingest_text(text="One text.", url="https://Example.org/story?utm_source=x#top", user=alice)
+    first = article_ingest_text(
+        text="One text.", url="https://Example.org/story?utm_source=x#top", user=alice
+    )
     second = article_ingest_text(text="A corrected text.", url="https://example.org/story", user=alice)
 
     assert second.article == first.article and not second.created
@@ -123,7 +131,7 @@ def test_an_oversized_upload_is_refused(alice, settings):
 
 
 def test_a_markdown_upload_takes_its_heading_as_title(alice):
-    data = "# Harbour bridge approved\n\nThe council voted 9 to 4 on Tuesday.".encode()
+    data = b"# Harbour bridge approved\n\nThe council voted 9 to 4 on Tuesday."
     article = article_ingest_upload(filename="story.md", data=data, user=alice).article
     assert article.title == "Harbour bridge approved"
     assert article.claims.filter(text="The council voted 9 to 4 on Tuesday.").exists()

@@ -12,7 +12,9 @@ from tests.support.local_site import LocalSite, Page
 pytestmark = pytest.mark.django_db
 
 
-def test_a_job_is_queued_after_commit_and_ends_with_the_article(alice, settings, django_capture_on_commit_callbacks):
+def test_a_job_is_queued_after_commit_and_ends_with_the_article(
+    alice, settings, django_capture_on_commit_callbacks
+):
     with LocalSite({"/tram": Page(body=ARTICLE_HTML.encode())}) as site:
         settings.FETCH_ALLOWED_HOSTS = [site.host]
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -42,7 +44,9 @@ def test_a_malformed_url_is_refused_before_a_job_exists(alice):
 
 
 def test_running_a_job_twice_does_the_work_once(alice):
-    job = IngestionJob.objects.create(method="url", url="http://127.0.0.1/", created_by=alice, status=JobStatus.DONE)
+    job = IngestionJob.objects.create(
+        method="url", url="http://127.0.0.1/", created_by=alice, status=JobStatus.DONE
+    )
     ingestion_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.error == ""

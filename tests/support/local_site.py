@@ -1,8 +1,8 @@
 """A local web site for tests: the stand-in for the internet, which tests never reach.
 
-    with LocalSite({"/page": Page(body=b"<html>...", content_type="text/html")}) as site:
-        settings.FETCH_ALLOWED_HOSTS = [site.host]
-        fetch(site.url("/page"))
+with LocalSite({"/page": Page(body=b"<html>...", content_type="text/html")}) as site:
+    settings.FETCH_ALLOWED_HOSTS = [site.host]
+    fetch(site.url("/page"))
 """
 
 import threading

@@ -24,7 +24,9 @@ def article_text_in_page(content: str) -> str:
 
 @pytest.fixture
 def article(alice):
-    return article_ingest_text(text="Prices rose 4% in May. Exports fell.\n\nA report is due on Friday.", user=alice).article
+    return article_ingest_text(
+        text="Prices rose 4% in May. Exports fell.\n\nA report is due on Friday.", user=alice
+    ).article
 
 
 def test_anonymous_people_are_sent_to_sign_in(client, article):
@@ -83,7 +85,9 @@ def test_hostile_text_and_titles_render_inert(client, alice):
     hostile = '<script>alert(1)</script> <img src=x onerror=alert(2)> <a href="javascript:alert(3)">x</a>.'
     article = article_ingest_text(text=f"Budget cut 5%. {hostile}", title=hostile, user=alice).article
     client.force_login(alice)
-    content = client.get(reverse("article_detail", args=[article.pk]), {"claim": article.claims.last().pk}).content.decode()
+    content = client.get(
+        reverse("article_detail", args=[article.pk]), {"claim": article.claims.last().pk}
+    ).content.decode()
 
     assert "<script>alert" not in content
     assert "<img src=x" not in content

@@ -37,7 +37,10 @@ def _ingest_record(line: str):
     if not text.strip() and url:
         return article_ingest_url(url=url, method=IngestMethod.COMMAND)
     return article_ingest_text(
-        text=text, title=str(record.get("title") or ""), url=url, published_at=published_at,
+        text=text,
+        title=str(record.get("title") or ""),
+        url=url,
+        published_at=published_at,
         method=IngestMethod.COMMAND,
     )
 
@@ -73,7 +76,9 @@ class Command(BaseCommand):
             counts[key] += 1
             state = "ingested" if outcome.created else "already stored"
             claims = outcome.article.claims.count()
-            self.stdout.write(f"[{index}/{total}] {label}: {state} as article {outcome.article.pk} ({claims} claims)")
+            self.stdout.write(
+                f"[{index}/{total}] {label}: {state} as article {outcome.article.pk} ({claims} claims)"
+            )
         self.stdout.write(
             f"Summary: {counts['ingested']} ingested, {counts['duplicates']} duplicates, {counts['failed']} failed"
         )

@@ -26,7 +26,8 @@ class Command(BaseCommand):
         User = get_user_model()
         for username, password, role, is_admin in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(
-                username=username, defaults={"email": f"{username}@example.org", "first_name": username.title()}
+                username=username,
+                defaults={"email": f"{username}@example.org", "first_name": username.title()},
             )
             if created:
                 user.set_password(password)
@@ -35,10 +36,15 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=role))
         editor = User.objects.get(username="editor")
         outcome = article_ingest_upload(
-            filename=DEMO_ARTICLE.name, data=DEMO_ARTICLE.read_bytes(), user=editor, method=IngestMethod.COMMAND
+            filename=DEMO_ARTICLE.name,
+            data=DEMO_ARTICLE.read_bytes(),
+            user=editor,
+            method=IngestMethod.COMMAND,
         )
         self.stdout.write(self.style.SUCCESS("Demo accounts (local use only):"))
         for username, password, role, _ in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<9} username: {username:<9} password: {password}")
         state = "loaded" if outcome.created else "already loaded"
-        self.stdout.write(f"Demo article {state}: “{outcome.article.title}” ({outcome.article.claims.count()} claims)")
+        self.stdout.write(
+            f"Demo article {state}: “{outcome.article.title}” ({outcome.article.claims.count()} claims)"
+        )
