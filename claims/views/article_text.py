@@ -1,0 +1,64 @@
+"""Editors correct an article's text or fetch it again; its claims are re-split without losing work."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from claims.models import Article
+from claims.services import articles as services
+from claims.services.errors import InputRejected
+
+
+class CorrectTextForm(forms.Form):
+    text = forms.CharField(strip=False)
+    text_revision = forms.IntegerField(min_value=1)
+
+
+def _report(request, outcome) -> None:
+    parts = [f"{outcome.kept} claims kept in place"]
+    if outcome.changed:
+        parts.append(f"{outcome.changed} flagged because their words changed")
+    if outcome.lost:
+        parts.append(f"{outcome.lost} no longer found (kept with their work)")
+    if outcome.added or outcome.removed:
+        parts.append(f"{outcome.added} new, {outcome.removed} untouched ones replaced")
+    messages.success(request, "Text updated: " + "; ".join(parts) + ".")
+
+
+@login_required
+@permission_required("claims.change_article", raise_exception=True)
+@require_POST
+def article_correct_text(request, pk: int):
+    article = get_object_or_404(Article, pk=pk)
+    form = CorrectTextForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The corrected text could not be read; nothing was changed.")
+        return redirect("article_detail", pk=pk)
+    try:
+        outcome = services.article_correct_text(
+            article=article,
+            text=form.cleaned_data["text"],
+            user=request.user,
+            expected_revision=form.cleaned_data["text_revision"],
+        )
+    except InputRejected as refused:
+        messages.error(request, refused.message)
+    else:
+        _report(request, outcome)
+    return redirect("article_detail", pk=pk)
+
+
+@login_required
+@permission_required("claims.change_article", raise_exception=True)
+@require_POST
+def article_refetch(request, pk: int):
+    article = get_object_or_404(Article, pk=pk)
+    try:
+        outcome = services.article_refetch(article=article, user=request.user)
+    except InputRejected as refused:
+        messages.error(request, refused.message)
+    else:
+        _report(request, outcome)
+    return redirect("article_detail", pk=pk)
