@@ -158,8 +158,10 @@ def _resolve(host: str, port: int, *, allowed: bool) -> str:
         for address in addresses:
             reason = _refusal_reason(address)
             if reason:
-                subject = "That address" if literal is not None else f"The server “{host}”"
-                raise FetchError(f"{subject} points {reason} ({address}), so we will not fetch it.")
+                if literal is not None:
+                    raise FetchError(f"That address points {reason} ({address}), so we will not fetch it.")
+                # For a name, the address it resolves to stays unsaid: it would map our internal DNS.
+                raise FetchError(f"The server “{host}” points {reason}, so we will not fetch it.")
     return str(addresses[0])
 
 

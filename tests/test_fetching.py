@@ -198,7 +198,7 @@ class TestRedirectsOutOfTheAllowedServer:
             fetch(f"{base_url}/redirect-to-other-port")
 
     def test_a_redirect_to_localhost_on_the_same_port_is_refused(self, base_url):
-        with pytest.raises(FetchError, match=r"“localhost” points inside our own network \(127\.0\.0\.1\)"):
+        with pytest.raises(FetchError, match=r"“localhost” points inside our own network, so"):
             fetch(f"{base_url}/redirect-to-localhost")
 
     def test_a_redirect_to_the_cloud_metadata_address_is_refused(self, base_url):
@@ -405,15 +405,16 @@ class TestDNS:
     def test_a_name_resolving_to_a_private_address_is_refused(self, monkeypatch, recording_pools):
         monkeypatch.setattr(fetching, "getaddrinfo", FakeDNS("10.1.2.3"))
         with pytest.raises(
-            FetchError, match=r"The server “intranet.example” points inside our own network \(10\.1\.2\.3\)"
+            FetchError, match=r"The server “intranet.example” points inside our own network, so we"
         ):
             fetch("http://intranet.example/")
         assert recording_pools == []
 
     def test_a_name_with_any_private_address_among_public_ones_is_refused(self, monkeypatch, recording_pools):
         monkeypatch.setattr(fetching, "getaddrinfo", FakeDNS(PUBLIC_IP, "::1"))
-        with pytest.raises(FetchError, match=r"points inside our own network \(::1\)"):
+        with pytest.raises(FetchError, match=r"points inside our own network, so") as refused:
             fetch("https://mixed.example/")
+        assert "::1" not in refused.value.message  # the resolved address would map our internal DNS
         assert recording_pools == []
 
     def test_https_connects_to_the_checked_address_and_verifies_the_name(self, monkeypatch, recording_pools):
@@ -460,7 +461,7 @@ class TestDNS:
         monkeypatch.setattr(fetching, "getaddrinfo", rebinding_dns)
         monkeypatch.setattr(RecordingPool, "urlopen", redirecting_urlopen)
         with pytest.raises(
-            FetchError, match=r"“rebind.example” points inside our own network \(127\.0\.0\.1\)"
+            FetchError, match=r"“rebind.example” points inside our own network, so"
         ):
             fetch("http://rebind.example/")
         assert [host for _, host, _ in recording_pools] == [PUBLIC_IP]

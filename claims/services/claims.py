@@ -1,8 +1,8 @@
 """Claims: made by splitting an article, by hand from a span, and kept anchored when the text changes."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
 from claims.choices import AnchorState, ClaimOrigin
@@ -64,7 +64,12 @@ def claim_create_manual(*, article: Article, start: int, end: int, user) -> Clai
         raise InputRejected("That exact span is already a claim.")
     claim = _claim_for_span(article=article, start=start, end=end, origin=ClaimOrigin.MANUAL, user=user)
     claim._history_user = user
-    claim.save()
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError:
+        # Someone else made a claim of the same span between the check above and this insert.
+        raise InputRejected("That exact span is already a claim.") from None
     return claim
 
 
@@ -91,7 +96,9 @@ def article_replace_text(*, article: Article, text: str, user=None) -> ResplitOu
     old_text = article.text
     if text == old_text:
         return ResplitOutcome(kept=article.claims.count(), changed=0, lost=0, removed=0, added=0)
-    claims = list(article.claims.all())
+    # Locked (in primary-key order, as claim edits lock them) so a concurrent merge, split or verdict
+    # cannot be overwritten by the stale copies saved below.
+    claims = sorted(article.claims.select_for_update().order_by("pk"), key=lambda c: (c.start, c.pk))
     anchors = reanchor(
         old_text,
         text,
@@ -108,12 +115,17 @@ def article_replace_text(*, article: Article, text: str, user=None) -> ResplitOu
 
     kept, counts = [], {"kept": 0, "changed": 0, "lost": 0, "removed": 0}
     for claim, anchor in zip(claims, anchors, strict=True):
+        if anchor.state != AnchorState.LOST and (anchor.start, anchor.end) in kept:
+            # Two claims found the same words (one of two identical sentences was removed): only one can
+            # hold the span, so the other is kept as lost rather than refused by the unique constraint.
+            anchor = replace(anchor, state=AnchorState.LOST)
         worked_on = claim.has_reviewer_work
         if anchor.state != AnchorState.ANCHORED and not worked_on:
             claim._history_user = user
             claim.delete()
             counts["removed"] += 1
             continue
+        before = (claim.start, claim.end, claim.text, claim.anchor_state)
         claim.anchor_state = anchor.state
         if anchor.state != AnchorState.LOST:
             # The span follows the new text (the old wording stays in the claim's history); a `changed`
@@ -124,6 +136,10 @@ def article_replace_text(*, article: Article, text: str, user=None) -> ResplitOu
             claim.quote_prefix, claim.quote_suffix = selector.prefix, selector.suffix
             kept.append((claim.start, claim.end))
         counts["kept" if anchor.state == AnchorState.ANCHORED else anchor.state] += 1
+        if worked_on and before != (claim.start, claim.end, claim.text, claim.anchor_state):
+            # Someone may have this claim open: an edit begun on the old span must be refused, not applied
+            # to the moved one. (Untouched claims keep version 1, which marks them as untouched.)
+            claim.version += 1
         claim._history_user = user
         claim.save()
 

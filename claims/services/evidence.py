@@ -153,7 +153,9 @@ def _lock_open_claim(claim: Claim) -> Claim:
     A published claim still takes evidence (context often arrives later; it does not change the
     published verdict, which only a new revision does). A dismissed one does not: restore it first.
     """
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    claim = Claim.objects.select_for_update().filter(pk=claim.pk).first()
+    if claim is None:  # merged into another claim since the page was opened
+        raise InputRejected("This claim no longer exists (it may have been merged into another).")
     if claim.status == ClaimStatus.DISMISSED:
         raise InputRejected("This claim was dismissed. Restore it before adding evidence to it.")
     return claim

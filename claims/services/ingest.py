@@ -28,6 +28,7 @@ from claims.services.extraction import (
 )
 
 TITLE_MAX = Article._meta.get_field("title").max_length
+URL_MAX = Article._meta.get_field("url").max_length
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpid")
 
 
@@ -86,6 +87,8 @@ def article_store(
     if len(title) > TITLE_MAX:
         raise InputRejected(f"The title is longer than {TITLE_MAX} characters.")
     canonical = canonicalise_url(extracted.canonical_url or url) if (extracted.canonical_url or url) else None
+    if canonical and len(canonical) > URL_MAX:
+        raise InputRejected(f"The web address is longer than {URL_MAX:,} characters.")
     text_hash = content_hash(extracted.text)
 
     existing = _find_existing(url=canonical, text_hash=text_hash)

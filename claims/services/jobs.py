@@ -18,6 +18,8 @@ def ingestion_job_start(*, url: str, user) -> IngestionJob:
     from claims.tasks import ingest_url_job  # tasks import the services
 
     canonicalise_url(url)  # refuses a malformed address before anything is stored
+    if len(url.strip()) > IngestionJob._meta.get_field("url").max_length:
+        raise InputRejected("The web address is too long.")
     job = IngestionJob.objects.create(method=IngestMethod.URL, url=url.strip(), created_by=user)
     transaction.on_commit(lambda: ingest_url_job.delay(job.pk))
     return job

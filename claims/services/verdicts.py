@@ -65,13 +65,23 @@ def _wrong_status(verdict: Verdict, expected: str) -> InputRejected:
 
 
 def _lock_claim(claim_id: int) -> Claim:
-    return Claim.objects.select_for_update().get(pk=claim_id)
+    try:
+        return Claim.objects.select_for_update().get(pk=claim_id)
+    except Claim.DoesNotExist:
+        # Merged into another claim (or its article removed) since the page was opened.
+        raise InputRejected("This claim no longer exists (it may have been merged into another).") from None
 
 
 def _lock_verdict(verdict: Verdict, expected_version: int, *, outcome: str) -> tuple[Claim, Verdict]:
     """The claim and the verdict as they now stand, locked; EditConflict if the verdict moved on."""
-    claim = _lock_claim(verdict.claim_id)
-    current = Verdict.objects.select_for_update().get(pk=verdict.pk)
+    # The verdict's claim as it stands now: a merge may have moved the verdict since it was loaded.
+    claim_id = Verdict.objects.filter(pk=verdict.pk).values_list("claim_id", flat=True).first()
+    if claim_id is None:
+        raise InputRejected("This verdict no longer exists.")
+    claim = _lock_claim(claim_id)
+    current = Verdict.objects.select_for_update().filter(pk=verdict.pk, claim_id=claim.pk).first()
+    if current is None:
+        raise InputRejected("This verdict was moved or removed while you were working; reload the claim.")
     if current.version != expected_version:
         raise _conflict(current, outcome=outcome)
     if claim.status == ClaimStatus.DISMISSED:
@@ -235,7 +245,9 @@ def verdict_return(*, verdict: Verdict, user, comment: str, expected_version: in
     verdict.status = VerdictStatus.RETURNED
     verdict.review_comment = comment
     _save(verdict, user)
-    _set_claim_status(claim, ClaimStatus.IN_REVIEW, user)
+    # A returned revision of a published verdict leaves the earlier one public: the claim stays published.
+    still_published = claim.verdicts.filter(status=VerdictStatus.PUBLISHED).exists()
+    _set_claim_status(claim, ClaimStatus.PUBLISHED if still_published else ClaimStatus.IN_REVIEW, user)
     comment_add(claim=claim, author=user, body=f"Returned revision {verdict.revision} for changes: {comment}")
     return verdict
 

@@ -31,7 +31,9 @@
 
   async function showClaim(id, { push = true } = {}) {
     const panel = document.getElementById("claim-panel");
-    if (!panel) return;
+    // The id may come from the address bar (?claim= on popstate): anything but digits could make the
+    // fetch below reach another same-origin URL (../) whose response would then be set as HTML.
+    if (!panel || !/^\d+$/.test(String(id))) return;
     const response = await fetch(`/claims/${id}/`, { headers: { "X-Requested-With": "fetch" } });
     if (!response.ok) {
       window.location.href = `?claim=${id}#claim-panel`;
