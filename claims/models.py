@@ -6,6 +6,7 @@ article's text is replaced (re-fetched or corrected) its claims are re-anchored 
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -175,7 +176,15 @@ class Rating(models.Model):
     # Numeric value for ClaimReview's ratingValue; empty for ratings off the true-false axis.
     value = models.PositiveSmallIntegerField(null=True, blank=True)
     description = models.CharField(max_length=300, blank=True)
-    colour = models.CharField(max_length=7, default="#6b7280", help_text="Hex colour, e.g. #16a34a.")
+    # Rendered into style attributes, so only a plain hex colour is accepted.
+    colour = models.CharField(
+        max_length=7,
+        default="#6b7280",
+        validators=[
+            RegexValidator(r"^#[0-9a-fA-F]{6}$", "Give a colour as # and six hex digits, e.g. #16a34a.")
+        ],
+        help_text="Hex colour, e.g. #16a34a.",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -214,6 +223,13 @@ class Verdict(models.Model):
             models.CheckConstraint(
                 condition=Q(approver__isnull=True) | ~Q(approver=F("author")),
                 name="verdict_not_self_approved",
+            ),
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(status="published"), name="verdict_one_published_revision"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(approver__isnull=False, published_at__isnull=False),
+                name="verdict_published_has_approver",
             ),
             # At most one open (not yet published or superseded) revision per claim.
             models.UniqueConstraint(

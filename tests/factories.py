@@ -3,6 +3,7 @@ import hashlib
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from claims.models import Article, Claim, Comment, Evidence, Rating, Source, Verdict
 
@@ -89,6 +90,15 @@ class VerdictFactory(factory.django.DjangoModelFactory):
     summary = "The figure is wrong."
     rationale = "The **official** report says otherwise."
     author = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # A published verdict always has an approver (not its author) and a publication time.
+        if kwargs.get("status") == "published":
+            if kwargs.get("approver") is None:
+                kwargs["approver"] = UserFactory()
+            kwargs.setdefault("published_at", timezone.now())
+        return super()._create(model_class, *args, **kwargs)
 
 
 class CommentFactory(factory.django.DjangoModelFactory):

@@ -460,8 +460,6 @@ class TestDNS:
 
         monkeypatch.setattr(fetching, "getaddrinfo", rebinding_dns)
         monkeypatch.setattr(RecordingPool, "urlopen", redirecting_urlopen)
-        with pytest.raises(
-            FetchError, match=r"“rebind.example” points inside our own network, so"
-        ):
+        with pytest.raises(FetchError, match=r"“rebind.example” points inside our own network, so"):
             fetch("http://rebind.example/")
         assert [host for _, host, _ in recording_pools] == [PUBLIC_IP]

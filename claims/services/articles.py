@@ -33,7 +33,10 @@ def _replace(
             raise InputRejected("Another article in the workbench already has exactly this text.")
         outcome = article_replace_text(article=current, text=text, user=user)
         if html is not None:
-            Article.objects.filter(pk=article.pk).update(html=html)
+            current.refresh_from_db()
+            current.html = html
+            current._history_user = user
+            current.save(update_fields=["html", "updated_at"])
     return outcome
 
 

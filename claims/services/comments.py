@@ -18,4 +18,9 @@ def comment_add(*, claim: Claim, author, body: str) -> Comment:
         raise InputRejected(
             f"A comment can be at most {COMMENT_MAX_LENGTH:,} characters long (this one has {len(body):,})."
         )
+    # Key-share lock: the claim cannot be merged away (deleted) while the comment is being attached.
+    if not Claim.objects.select_for_update(no_key=True).filter(pk=claim.pk).exists():
+        raise InputRejected(
+            "This claim no longer exists: it was merged into another one. Reload the article."
+        )
     return Comment.objects.create(claim=claim, author=author, body=body)

@@ -1,8 +1,12 @@
 """Background ingestion jobs: a URL is fetched and split off the request, and the browser polls its state."""
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from claims.choices import IngestMethod, JobStatus
 from claims.models import IngestionJob
@@ -10,6 +14,7 @@ from claims.services.errors import InputRejected
 from claims.services.ingest import article_ingest_url, canonicalise_url
 
 logger = logging.getLogger(__name__)
+STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
 
 
 @transaction.atomic
@@ -27,7 +32,11 @@ def ingestion_job_start(*, url: str, user) -> IngestionJob:
 
 def ingestion_job_run(*, job_id: int) -> None:
     """Run a queued job once: the compare-and-set makes a redelivered task a no-op."""
-    claimed = IngestionJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING)
+    # A job left running longer than a task may live was lost with its worker: it may be taken over.
+    abandoned = Q(status=JobStatus.RUNNING, updated_at__lt=timezone.now() - STALE_AFTER)
+    claimed = IngestionJob.objects.filter(Q(status=JobStatus.QUEUED) | abandoned, pk=job_id).update(
+        status=JobStatus.RUNNING, updated_at=timezone.now()
+    )
     if claimed != 1:
         logger.info("Ingestion job %s is gone or already taken; nothing to do.", job_id)
         return

@@ -30,3 +30,14 @@ def test_an_empty_or_overlong_comment_is_refused_and_nothing_stored(alice, body,
 def test_a_comment_of_exactly_the_limit_is_accepted(alice):
     comment = comment_add(claim=ClaimFactory(), author=alice, body="x" * 5000)
     assert len(comment.body) == 5000
+
+
+def test_a_comment_on_a_claim_that_was_merged_away_is_refused(alice):
+    from claims.models import Claim
+
+    claim = ClaimFactory()
+    stale = Claim.objects.get(pk=claim.pk)
+    claim.delete()
+    with pytest.raises(InputRejected, match="no longer exists"):
+        comment_add(claim=stale, author=alice, body="Still there?")
+    assert Comment.objects.count() == 0

@@ -54,3 +54,28 @@ def test_running_a_job_twice_does_the_work_once(alice):
 
 def test_a_job_that_is_gone_is_ignored():
     ingestion_job_run(job_id=987654)
+
+
+def test_a_job_abandoned_by_a_dead_worker_is_taken_over(alice, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = IngestionJob.objects.create(
+        method="url", url="http://127.0.0.1/", created_by=alice, status=JobStatus.RUNNING
+    )
+    IngestionJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+
+    ingestion_job_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "127.0.0.1" in job.error
+
+
+def test_a_job_running_now_is_left_to_its_worker(alice):
+    job = IngestionJob.objects.create(
+        method="url", url="http://127.0.0.1/", created_by=alice, status=JobStatus.RUNNING
+    )
+    ingestion_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING
