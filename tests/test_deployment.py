@@ -64,3 +64,11 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy(client):
+    policy = client.get("/accounts/login/").headers["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    )
