@@ -297,6 +297,7 @@ def _parse_iso_date(value: str | None) -> datetime.date | None:
 
 _TEXT_EXTENSIONS = {".txt", ".md"}
 _HTML_EXTENSIONS = {".html", ".htm"}
+_MARKDOWN_HEADING_MARKER = re.compile(r"(?m)^#{1,6}[ \t]+")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
@@ -339,8 +340,9 @@ def extract_from_upload(filename: str, data: bytes) -> ExtractedArticle:
     article = extract_from_text(text)
     if extension == ".md":
         heading = _MARKDOWN_HEADING.search(article.text)
-        if heading:
-            return dataclasses.replace(article, title=heading.group(1))
+        # Headings stay in the text (a headline can be checked too), without their Markdown markers.
+        plain = normalise_text(_MARKDOWN_HEADING_MARKER.sub("", article.text))
+        return dataclasses.replace(article, text=plain, title=heading.group(1) if heading else "")
     return article
 
 

@@ -365,3 +365,13 @@ class TestExtractFromFetch:
         assert extract_from_fetch(result) == ExtractedArticle(
             text="Delegates from both sides met.", published_at=datetime.date(2023, 11, 6)
         )
+
+
+def test_markdown_headings_lose_their_markers_but_stay_in_the_text():
+    from claims.services.extraction import extract_from_upload
+
+    article = extract_from_upload(
+        "story.md", b"# Bridge approved\n\nThe vote was 9 to 4.\n\n## Reaction\n\nCritics objected."
+    )
+    assert article.title == "Bridge approved"
+    assert article.text == "Bridge approved\n\nThe vote was 9 to 4.\n\nReaction\n\nCritics objected."
