@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 APT_TEST_PACKAGES := chromium docker-compose
 
-.PHONY: run serve worker migrate demo test test-deps bench lint check-deploy clean
+.PHONY: run serve worker migrate demo test test-deps screenshots bench lint check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ test: test-deps
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" TEST_REDIS_URL="$(TEST_REDIS_URL)" \
 	FAST_PASSWORD_HASHER=1 CELERY_BROKER_URL= \
 	$(BIN)/pytest -m "not bench" $(PYTEST_ARGS)
+
+# Retake the README's screenshots (docs/screenshots) with the browser tests.
+screenshots: test-deps
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" FAST_PASSWORD_HASHER=1 CELERY_BROKER_URL= \
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/browser $(PYTEST_ARGS)
 
 bench: test-deps
 	$(BIN)/python bench/run.py

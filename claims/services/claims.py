@@ -52,7 +52,17 @@ def article_split_claims(*, article: Article) -> list[Claim]:
 
 @transaction.atomic
 def claim_create_manual(*, article: Article, start: int, end: int, user) -> Claim:
-    """Make a claim from any span a reviewer chose; surrounding whitespace is trimmed off."""
+    """Make a claim from any span a reviewer chose; surrounding whitespace is trimmed off.
+
+    The offsets refer to the text the caller holds: if an editor replaced the article's text meanwhile,
+    the span would point at other words, so the claim is refused rather than misplaced.
+    """
+    # A key-share lock: the text cannot be replaced (which updates the row) until this claim is stored.
+    current = Article.objects.select_for_update(no_key=True).only("text_revision").get(pk=article.pk)
+    if current.text_revision != article.text_revision:
+        raise InputRejected(
+            "The article's text was changed since you selected it. Reload the page and select again."
+        )
     if not (0 <= start < end <= len(article.text)):
         raise InputRejected("The selection is outside the article's text.")
     span = article.text[start:end]

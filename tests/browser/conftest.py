@@ -66,11 +66,16 @@ def sign_in(browser, live_server):
 
 
 @pytest.fixture
-def screenshot():
-    """screenshot(page, "name") saves docs/screenshots/name.png, the pictures the README shows."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def screenshot(tmp_path_factory):
+    """screenshot(page, "name") takes name.png.
+
+    `make screenshots` (UPDATE_SCREENSHOTS=1) saves them in docs/screenshots, the pictures the README shows;
+    an ordinary run takes them in a temporary folder, so a test run leaves the working tree as it was.
+    """
+    folder = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
 
     def _screenshot(page, name: str, **options):
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), **options)
+        page.screenshot(path=str(folder / f"{name}.png"), **options)
 
     return _screenshot

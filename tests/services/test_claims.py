@@ -115,3 +115,15 @@ def test_untouched_claims_that_no_longer_match_are_replaced_by_the_new_split(art
     texts = claim_texts(article)
     assert "Construction starts in June 2028." in texts
     assert not article.claims.filter(text__contains="March 2027").exists()
+
+
+def test_a_span_chosen_in_text_that_has_since_been_replaced_is_refused(article, alice, carol):
+    from claims.models import Article
+
+    stale = Article.objects.get(pk=article.pk)
+    article_replace_text(article=article, text="Breaking news first. " + article.text, user=carol)
+    before = Claim.objects.count()
+
+    with pytest.raises(InputRejected, match="text was changed"):
+        claim_create_manual(article=stale, start=0, end=10, user=alice)
+    assert Claim.objects.count() == before

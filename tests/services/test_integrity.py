@@ -213,7 +213,7 @@ def test_two_people_making_the_same_claim_at_once_get_a_message_not_an_error(ali
     second = in_thread(
         lambda: claim_create_manual(article=article, start=start, end=end, user=bob), results, "bob"
     )
-    wait_until_blocked("claims_claim")  # bob's insert waits on alice's uncommitted row
+    wait_until_blocked("claims_article")  # bob waits for the article lock alice holds until she commits
     release.set()
     first.join(10)
     second.join(10)
