@@ -150,11 +150,11 @@ def claim_dismiss(*, claim: Claim, reason: str, user, expected_version: int) -> 
 
 @transaction.atomic
 def claim_restore(*, claim: Claim, user, expected_version: int) -> Claim:
-    """Undo a dismissal: back to in review when work was done on the claim, otherwise new."""
+    """Undo a dismissal: back to in review when someone worked on or was assigned the claim, otherwise new."""
     claim = _lock(claim, expected_version)
     if claim.status != ClaimStatus.DISMISSED:
         raise InputRejected("Only a dismissed claim can be restored.")
-    worked_on = claim.evidence.exists() or claim.verdicts.exists()
+    worked_on = claim.assignee_id is not None or claim.evidence.exists() or claim.verdicts.exists()
     claim.status = ClaimStatus.IN_REVIEW if worked_on else ClaimStatus.NEW
     claim.dismissed_reason = ""  # the reason stays in the claim's history
     return _save(claim, user)

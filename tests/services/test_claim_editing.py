@@ -200,6 +200,13 @@ def test_restoring_a_claim_with_evidence_puts_it_back_in_review(claims, alice):
     assert fresh(claims[0]).status == ClaimStatus.IN_REVIEW
 
 
+def test_restoring_an_assigned_claim_puts_it_back_in_review(claims, alice, bob):
+    editing.claim_assign(claim=claims[0], assignee=bob, user=alice, expected_version=1)
+    editing.claim_dismiss(claim=claims[0], reason="Opinion.", user=alice, expected_version=2)
+    editing.claim_restore(claim=claims[0], user=alice, expected_version=3)
+    assert fresh(claims[0]).status == ClaimStatus.IN_REVIEW
+
+
 def test_only_a_dismissed_claim_can_be_restored(claims, alice):
     before = database_state()
     with pytest.raises(InputRejected, match="dismissed"):
