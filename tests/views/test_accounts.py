@@ -107,7 +107,8 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, alice):
     assert response.url == reverse("password_reset_complete")
     assert "has been set" in client.get(response.url).content.decode()
 
-    assert client.login(username="alice", password="a fresh long passphrase 42")
+    alice.refresh_from_db()
+    assert alice.check_password("a fresh long passphrase 42")
 
 
 def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client, alice):
@@ -166,3 +167,15 @@ def test_a_person_without_a_role_cannot_list_or_add_articles(client, mallory):
 
     assert client.get(reverse("article_list")).status_code == 403
     assert client.get(reverse("article_create")).status_code == 403
+
+
+def test_repeated_failed_sign_ins_lock_that_user_name_out(client, alice, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "alice", "password": "wrong guess"})
+
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
