@@ -63,6 +63,10 @@ class VerdictStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded by a newer revision"
 
 
+# A claim has at most one verdict revision in these states at a time (a database constraint says so).
+OPEN_VERDICT_STATUSES = (VerdictStatus.DRAFT, VerdictStatus.SUBMITTED, VerdictStatus.RETURNED)
+
+
 class JobStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Fetching and splitting"

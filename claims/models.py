@@ -108,20 +108,6 @@ class Claim(models.Model):
             "suffix": self.quote_suffix,
         }
 
-    @property
-    def has_reviewer_work(self) -> bool:
-        """True when dropping this claim would lose something a person did."""
-        return (
-            self.origin == ClaimOrigin.MANUAL
-            or self.status != ClaimStatus.NEW
-            or self.version > 1
-            or bool(self.normalised_text)
-            or self.assignee_id is not None
-            or self.evidence.exists()
-            or self.verdicts.exists()
-            or self.comments.exists()
-        )
-
 
 class Source(models.Model):
     url = models.URLField(max_length=2000, blank=True)

@@ -7,12 +7,9 @@ from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 
 from claims import roles
-from claims.choices import AnchorState, ClaimKind, ClaimStatus, Stance, VerdictStatus
+from claims.choices import OPEN_VERDICT_STATUSES, AnchorState, ClaimKind, ClaimStatus, Stance, VerdictStatus
 from claims.models import Article, Claim, Comment, Evidence, Rating, Verdict
 from claims.selectors.claim_editing import claim_edit_options
-
-# A claim has at most one verdict revision in these states at a time (a database constraint says so).
-OPEN_VERDICT_STATUSES = (VerdictStatus.DRAFT, VerdictStatus.SUBMITTED, VerdictStatus.RETURNED)
 
 
 def _latest_published_verdict(field: str) -> Subquery:
@@ -150,6 +147,21 @@ def claim_history(claim: Claim) -> list[dict]:
     return entries
 
 
+def claim_verdicts(*, claim: Claim) -> dict:
+    """A claim's verdict revisions (newest first), its open and published ones, and the ratings on offer."""
+    verdicts = list(
+        Verdict.objects.filter(claim=claim)
+        .select_related("rating", "author", "approver")
+        .order_by("-revision")
+    )
+    return {
+        "verdicts": verdicts,
+        "open_verdict": next((v for v in verdicts if v.status in OPEN_VERDICT_STATUSES), None),
+        "published_verdict": next((v for v in verdicts if v.status == VerdictStatus.PUBLISHED), None),
+        "ratings": list(Rating.objects.filter(is_active=True)),
+    }
+
+
 def claim_panel_data(
     *, claim_id: int, article_claims: list[Claim] | None = None, with_history: bool = True
 ) -> dict:
@@ -166,23 +178,13 @@ def claim_panel_data(
     evidence = list(
         Evidence.objects.filter(claim=claim).select_related("source", "author").order_by("created_at", "id")
     )
-    verdicts = list(
-        Verdict.objects.filter(claim=claim)
-        .select_related("rating", "author", "approver")
-        .order_by("-revision")
-    )
     comments = list(Comment.objects.filter(claim=claim).select_related("author"))
-    open_verdict = next((v for v in verdicts if v.status in OPEN_VERDICT_STATUSES), None)
-    published = next((v for v in verdicts if v.status == VerdictStatus.PUBLISHED), None)
     return {
         "claim": claim,
         "evidence": evidence,
-        "verdicts": verdicts,
-        "open_verdict": open_verdict,
-        "published_verdict": published,
+        **claim_verdicts(claim=claim),
         "comments": comments,
         "history": claim_history(claim) if with_history else None,
-        "ratings": list(Rating.objects.filter(is_active=True)),
         "assignable_users": assignable_users(),
         "stance_choices": Stance.choices,
         **claim_edit_options(claim=claim, article_claims=article_claims),

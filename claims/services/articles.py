@@ -10,7 +10,7 @@ from claims import fetching
 from claims.models import Article
 from claims.services.claims import ResplitOutcome, article_replace_text
 from claims.services.errors import EditConflict, InputRejected
-from claims.services.extraction import extract_from_fetch, extract_from_text
+from claims.services.extraction import content_hash, extract_from_fetch, extract_from_text
 
 
 def _replace(
@@ -29,7 +29,7 @@ def _replace(
                 f"Your change was not saved: {who} changed this article's text since you opened it.",
                 current=current,
             )
-        if Article.objects.filter(content_hash=_hash(text)).exclude(pk=article.pk).exists():
+        if Article.objects.filter(content_hash=content_hash(text)).exclude(pk=article.pk).exists():
             raise InputRejected("Another article in the workbench already has exactly this text.")
         outcome = article_replace_text(article=current, text=text, user=user)
         if html is not None:
@@ -38,12 +38,6 @@ def _replace(
             current._history_user = user
             current.save(update_fields=["html", "updated_at"])
     return outcome
-
-
-def _hash(text: str) -> str:
-    from claims.services.ingest import content_hash
-
-    return content_hash(text)
 
 
 def article_correct_text(*, article: Article, text: str, user, expected_revision: int) -> ResplitOutcome:

@@ -5,11 +5,12 @@ from dataclasses import dataclass, replace
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
-from claims.choices import AnchorState, ClaimOrigin
-from claims.models import Article, Claim
+from claims.choices import AnchorState, ClaimOrigin, ClaimStatus
+from claims.models import Article, Claim, Comment, Evidence, Verdict
 from claims.services.anchoring import TextQuoteSelector, make_selector, reanchor
 from claims.services.checkworthiness import assess
 from claims.services.errors import InputRejected
+from claims.services.extraction import content_hash
 from claims.services.splitting import split_sentences
 
 
@@ -92,6 +93,24 @@ class ResplitOutcome:
     added: int
 
 
+def _claims_with_reviewer_work(claims: list[Claim]) -> set[int]:
+    """Ids of the claims whose loss would lose something a person did (three queries for any number)."""
+    ids = [c.pk for c in claims]
+    linked = set()
+    for model in (Evidence, Verdict, Comment):
+        linked.update(model.objects.filter(claim_id__in=ids).values_list("claim_id", flat=True))
+    return {
+        c.pk
+        for c in claims
+        if c.pk in linked
+        or c.origin == ClaimOrigin.MANUAL
+        or c.status != ClaimStatus.NEW
+        or c.version > 1
+        or c.normalised_text
+        or c.assignee_id is not None
+    }
+
+
 @transaction.atomic
 def article_replace_text(*, article: Article, text: str, user=None) -> ResplitOutcome:
     """Replace an article's text (re-fetched or corrected) and re-split it without losing reviewers' work.
@@ -100,8 +119,6 @@ def article_replace_text(*, article: Article, text: str, user=None) -> ResplitOu
     `changed` or `lost` when their text moved on; untouched split claims that no longer match are
     replaced by the new split, which fills in every sentence not covered by a kept claim.
     """
-    from claims.services.ingest import content_hash  # ingest imports this module
-
     article = Article.objects.select_for_update().get(pk=article.pk)
     old_text = article.text
     if text == old_text:
@@ -109,6 +126,7 @@ def article_replace_text(*, article: Article, text: str, user=None) -> ResplitOu
     # Locked (in primary-key order, as claim edits lock them) so a concurrent merge, split or verdict
     # cannot be overwritten by the stale copies saved below.
     claims = sorted(article.claims.select_for_update().order_by("pk"), key=lambda c: (c.start, c.pk))
+    worked_on_ids = _claims_with_reviewer_work(claims)
     anchors = reanchor(
         old_text,
         text,
@@ -129,7 +147,7 @@ def article_replace_text(*, article: Article, text: str, user=None) -> ResplitOu
             # Two claims found the same words (one of two identical sentences was removed): only one can
             # hold the span, so the other is kept as lost rather than refused by the unique constraint.
             anchor = replace(anchor, state=AnchorState.LOST)
-        worked_on = claim.has_reviewer_work
+        worked_on = claim.pk in worked_on_ids
         if anchor.state != AnchorState.ANCHORED and not worked_on:
             claim._history_user = user
             claim.delete()
@@ -159,8 +177,6 @@ def article_replace_text(*, article: Article, text: str, user=None) -> ResplitOu
 
 def claim_mark_in_review(*, claim: Claim, user=None) -> None:
     """Work has started on a new claim (evidence, a verdict, an assignment): it is now in review."""
-    from claims.choices import ClaimStatus
-
     if claim.status == ClaimStatus.NEW:
         claim.status = ClaimStatus.IN_REVIEW
         claim.version += 1

@@ -23,8 +23,8 @@ from claims.choices import ClaimStatus, SourceFetchStatus, Stance
 from claims.models import Claim, Evidence, Source
 from claims.services.claims import claim_mark_in_review
 from claims.services.errors import InputRejected
-from claims.services.extraction import extract_from_fetch, normalise_text
-from claims.services.ingest import canonicalise_url, content_hash
+from claims.services.extraction import content_hash, extract_from_fetch, normalise_text
+from claims.services.ingest import canonicalise_url
 
 logger = logging.getLogger(__name__)
 

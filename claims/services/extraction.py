@@ -7,6 +7,7 @@ shown to the person as it is.
 import codecs
 import dataclasses
 import datetime
+import hashlib
 import re
 import unicodedata
 from pathlib import PurePath
@@ -46,6 +47,11 @@ _KEEP = {"\n", "\t"}
 _DROP_CATEGORIES = {"Cc", "Cf"}
 _TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
 _MANY_NEWLINES = re.compile(r"\n{3,}")
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of (normalised) text: how an article or an archived source is recognised again."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def normalise_text(text: str) -> str:

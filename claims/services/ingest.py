@@ -6,7 +6,6 @@ refused or failed input stores nothing.
 """
 
 import datetime
-import hashlib
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -22,6 +21,7 @@ from claims.services.claims import article_split_claims
 from claims.services.errors import InputRejected
 from claims.services.extraction import (
     ExtractedArticle,
+    content_hash,
     extract_from_fetch,
     extract_from_text,
     extract_from_upload,
@@ -36,10 +36,6 @@ _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpi
 class IngestOutcome:
     article: Article
     created: bool
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def canonicalise_url(url: str) -> str:

@@ -20,7 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from claims.choices import ClaimStatus, VerdictStatus
+from claims.choices import OPEN_VERDICT_STATUSES, ClaimStatus, VerdictStatus
 from claims.models import Claim, Rating, Verdict
 from claims.services.claims import claim_mark_in_review
 from claims.services.comments import comment_add
@@ -28,7 +28,6 @@ from claims.services.errors import EditConflict, InputRejected
 
 logger = logging.getLogger(__name__)
 
-OPEN_STATUSES = (VerdictStatus.DRAFT, VerdictStatus.SUBMITTED, VerdictStatus.RETURNED)
 EDITABLE_STATUSES = (VerdictStatus.DRAFT, VerdictStatus.RETURNED)
 SUMMARY_MAX_LENGTH = 300
 RATIONALE_MAX_LENGTH = 20_000
@@ -135,7 +134,7 @@ def verdict_save(
     claim = _lock_claim(claim.pk)
     if claim.status == ClaimStatus.DISMISSED:
         raise InputRejected("This claim was dismissed; restore it before writing a verdict.")
-    verdict = claim.verdicts.select_for_update().filter(status__in=OPEN_STATUSES).first()
+    verdict = claim.verdicts.select_for_update().filter(status__in=OPEN_VERDICT_STATUSES).first()
     if verdict is None:
         latest = claim.verdicts.order_by("-revision").first()
         if latest is not None:
@@ -262,7 +261,7 @@ def verdict_revise(*, claim: Claim, user) -> Verdict:
     if claim.status == ClaimStatus.DISMISSED:
         raise InputRejected("This claim was dismissed; restore it before working on its verdict.")
     verdicts = claim.verdicts.all()
-    open_revision = verdicts.filter(status__in=OPEN_STATUSES).first()
+    open_revision = verdicts.filter(status__in=OPEN_VERDICT_STATUSES).first()
     if open_revision is not None:
         raise InputRejected(
             f"Revision {open_revision.revision} is already open "

@@ -7,25 +7,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from claims.choices import ClaimStatus, VerdictStatus
+from claims.choices import ClaimStatus
 from claims.forms.verdicts import ACTION_SUBMIT, CommentForm, ReturnForm, ReviewForm, VerdictForm
-from claims.models import Claim, Rating, Verdict
+from claims.models import Claim, Verdict
+from claims.selectors.reading import claim_verdicts
 from claims.services import comments as comment_services
 from claims.services import verdicts as services
 from claims.services.errors import EditConflict, InputRejected
 from claims.views.common import claim_redirect
-
-
-def _verdict_context(claim: Claim) -> dict:
-    """What the verdict page and the panel partial show: all revisions, the open one, the published one."""
-    verdicts = list(claim.verdicts.select_related("rating", "author", "approver").order_by("-revision"))
-    return {
-        "claim": claim,
-        "verdicts": verdicts,
-        "open_verdict": next((v for v in verdicts if v.status in services.OPEN_STATUSES), None),
-        "published_verdict": next((v for v in verdicts if v.status == VerdictStatus.PUBLISHED), None),
-        "ratings": list(Rating.objects.filter(is_active=True)),
-    }
 
 
 def _render_page(
@@ -37,7 +26,7 @@ def _render_page(
     error: str = "",
     conflict: EditConflict | None = None,
 ) -> HttpResponse:
-    context = _verdict_context(claim)
+    context = {"claim": claim, **claim_verdicts(claim=claim)}
     open_verdict, published = context["open_verdict"], context["published_verdict"]
     editable = claim.status != ClaimStatus.DISMISSED and (
         open_verdict.status in services.EDITABLE_STATUSES if open_verdict else published is None
