@@ -34,41 +34,37 @@ def seed_article_path() -> Path:
     return SEED_ARTICLE
 
 
+def _person(username: str, role: str | None = None):
+    from tests.factories import UserFactory
+
+    return UserFactory(username=username, first_name=username.title(), role=role)
+
+
 # Named people with different rights, as in healthchecks' tests: alice and bob review, carol and dan edit,
 # mallory has an account but no role.
 @pytest.fixture
 def alice(db):
-    from tests.factories import UserFactory
-
-    return UserFactory(username="alice", first_name="Alice", role="reviewer")
+    return _person("alice", "reviewer")
 
 
 @pytest.fixture
 def bob(db):
-    from tests.factories import UserFactory
-
-    return UserFactory(username="bob", first_name="Bob", role="reviewer")
+    return _person("bob", "reviewer")
 
 
 @pytest.fixture
 def carol(db):
-    from tests.factories import UserFactory
-
-    return UserFactory(username="carol", first_name="Carol", role="editor")
+    return _person("carol", "editor")
 
 
 @pytest.fixture
 def dan(db):
-    from tests.factories import UserFactory
-
-    return UserFactory(username="dan", first_name="Dan", role="editor")
+    return _person("dan", "editor")
 
 
 @pytest.fixture
 def mallory(db):
-    from tests.factories import UserFactory
-
-    return UserFactory(username="mallory", first_name="Mallory")
+    return _person("mallory")
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ They check shape only; the rules live in claims.services.claim_editing.
 from django import forms
 from django.contrib.auth import get_user_model
 
+from claims.forms.common import VersionedForm
 from claims.models import Claim
 from claims.selectors.claim_editing import split_choices
 from claims.services.claim_editing import NORMALISED_MAX, REASON_MAX
@@ -20,12 +21,6 @@ class ClaimSelectionForm(forms.Form):
     prefix = forms.CharField(strip=False, required=False, max_length=500)
     suffix = forms.CharField(strip=False, required=False, max_length=500)
     utf16_start = forms.IntegerField(required=False, min_value=0)
-
-
-class VersionedForm(forms.Form):
-    """Every edit carries the claim version the person saw, for compare-and-set."""
-
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
 class DismissForm(VersionedForm):

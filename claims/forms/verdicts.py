@@ -2,6 +2,7 @@
 
 from django import forms
 
+from claims.forms.common import VersionedForm
 from claims.models import Rating
 from claims.services.comments import COMMENT_MAX_LENGTH
 from claims.services.verdicts import RATIONALE_MAX_LENGTH, RETURN_COMMENT_MAX_LENGTH, SUMMARY_MAX_LENGTH
@@ -45,8 +46,8 @@ class VerdictForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ReviewForm(forms.Form):
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+class ReviewForm(VersionedForm):
+    """Approve: only the version the editor reviewed."""
 
 
 class ReturnForm(ReviewForm):
