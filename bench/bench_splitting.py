@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pysbd  # noqa: E402
 
-from claims.services.checkworthiness import assess  # noqa: E402
-from claims.services.splitting import split_sentences  # noqa: E402
+from claims.text.checkworthiness import assess  # noqa: E402
+from claims.text.splitting import split_sentences  # noqa: E402
 
 MIN_RATIO = 0.5
 

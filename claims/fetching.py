@@ -29,7 +29,7 @@ from django.conf import settings
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import HTTPError, NewConnectionError, SSLError
 
-from claims.services.errors import InputRejected
+from claims.errors import InputRejected
 
 DEFAULT_ACCEPT = ("text/html", "application/xhtml+xml", "text/plain")
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -54,6 +54,10 @@ MIME_NAMES = {
 
 class FetchError(InputRejected):
     """A URL we would not or could not fetch; the message is meant for the person who gave it."""
+
+
+class HostNotFound(FetchError):
+    """The host name does not resolve (now): a passing DNS fault may yet clear, unlike a refusal."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,19 @@ def fetch(
     raise FetchError(f"The page redirected us more than {settings.FETCH_MAX_REDIRECTS} times, so we gave up.")
 
 
+def refuse_unless_public(url: str) -> None:
+    """Refuse, now, a URL that `fetch` would refuse before connecting (scheme, credentials, address).
+
+    For forms that queue a fetch for later: the person hears at once that an internal address is
+    refused, and nothing is stored. `fetch` checks again when it runs, and on every redirect. A name
+    that does not resolve now is let through: the fetch says so if it still does not.
+    """
+    try:
+        _check_url(url)
+    except HostNotFound:
+        pass
+
+
 def _check_url(url: str) -> _Target:
     """Parse the URL and resolve its host; refuse anything that is not a public web address."""
     try:
@@ -148,10 +165,10 @@ def _resolve(host: str, port: int, *, allowed: bool) -> str:
         try:
             infos = getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
         except (socket.gaierror, UnicodeError):
-            raise FetchError(f"We could not find the server “{host}”. Is the address spelt right?") from None
+            raise HostNotFound(f"We could not find the server “{host}”. Is the address spelt right?") from None
         addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
         if not addresses:
-            raise FetchError(f"We could not find the server “{host}”. Is the address spelt right?")
+            raise HostNotFound(f"We could not find the server “{host}”. Is the address spelt right?")
     if not allowed:
         # Every address, not just the first: a name with one public and one private address
         # must not be usable to reach the private one.

@@ -24,6 +24,8 @@ from claims.choices import (
 )
 
 User = settings.AUTH_USER_MODEL
+# The one rule for a rating's colour: it is written into style and SVG attributes, so only #rrggbb.
+HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
 
 
 class Article(models.Model):
@@ -99,15 +101,6 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
-    @property
-    def quote_selector(self) -> dict:
-        return {
-            "type": "TextQuoteSelector",
-            "exact": self.text,
-            "prefix": self.quote_prefix,
-            "suffix": self.quote_suffix,
-        }
-
 
 class Source(models.Model):
     url = models.URLField(max_length=2000, blank=True)
@@ -142,6 +135,8 @@ class Evidence(models.Model):
     excerpt_verified = models.BooleanField(null=True, blank=True)
     note = models.TextField(blank=True)
     author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Optimistic locking, as on claims and verdicts: a withdrawal is refused if the evidence changed since.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -166,12 +161,12 @@ class Rating(models.Model):
     colour = models.CharField(
         max_length=7,
         default="#6b7280",
-        validators=[
-            RegexValidator(r"^#[0-9a-fA-F]{6}$", "Give a colour as # and six hex digits, e.g. #16a34a.")
-        ],
+        validators=[RegexValidator(HEX_COLOUR, "Give a colour as # and six hex digits, e.g. #16a34a.")],
         help_text="Hex colour, e.g. #16a34a.",
     )
     is_active = models.BooleanField(default=True)
+    # A relabelled or recoloured rating changes how published verdicts read: keep a record of who did it.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "id"]

@@ -12,6 +12,6 @@ def ingest_url_job(job_id: int) -> None:
 
 @shared_task(name="claims.fetch_source")
 def fetch_source(source_id: int) -> None:
-    from claims.services.evidence import source_fetch  # the service queues this task
+    from claims.services.sources import source_fetch  # the service queues this task
 
     source_fetch(source_id=source_id)

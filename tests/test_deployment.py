@@ -72,3 +72,43 @@ def test_pages_carry_a_content_security_policy(client):
     assert (
         "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
     )
+
+
+@pytest.mark.django_db
+def test_the_compose_healthcheck_answers_200_with_production_settings(settings):
+    """The web container's probe (plain HTTP to 127.0.0.1) passes although production wants HTTPS and a host."""
+    import socket
+    import time
+
+    import yaml
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("gunicorn needs a database it can share")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = production_env(
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "factcheck.wsgi:application", "--bind", f"127.0.0.1:{port}"],
+        cwd=REPO_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    compose = yaml.safe_load((REPO_DIR / "docker-compose.yml").read_text())
+    command = compose["services"]["web"]["healthcheck"]["test"][1:]
+    command = [sys.executable if part == "python" else part.replace(":8000", f":{port}") for part in command]
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            result = subprocess.run(command, capture_output=True, text=True, env=env)
+            if result.returncode == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert result.returncode == 0, result.stderr

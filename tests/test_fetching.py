@@ -16,9 +16,9 @@ import pytest
 import urllib3
 
 from claims import fetching
+from claims.errors import InputRejected
 from claims.fetching import FetchError, FetchResult, fetch
-from claims.services.errors import InputRejected
-from claims.services.extraction import extract_from_fetch
+from claims.text.extraction import extract_from_fetch
 
 ARTICLE = (
     b"<html><head><title>Test article</title></head><body><article><h1>Test article</h1>"

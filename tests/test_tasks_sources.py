@@ -19,7 +19,7 @@ def test_the_task_is_registered_under_its_name():
 
 
 def test_the_task_hands_the_id_to_the_service():
-    with mock.patch("claims.services.evidence.source_fetch") as service:
+    with mock.patch("claims.services.sources.source_fetch") as service:
         fetch_source.delay(42)
     service.assert_called_once_with(source_id=42)
 

@@ -12,12 +12,12 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from claims.choices import AnchorState, ClaimStatus, VerdictStatus
-from claims.models import Claim, Verdict
+from claims.models import HEX_COLOUR, Claim, Verdict
 
 QUEUE_LENGTH = 20
 RECENTLY_PUBLISHED_LENGTH = 10
 CHART_WEEKS = 12
-_HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_HEX_COLOUR = re.compile(HEX_COLOUR)
 _FALLBACK_COLOUR = "#6b7280"
 
 CLOSED_STATUSES = (ClaimStatus.PUBLISHED, ClaimStatus.DISMISSED)

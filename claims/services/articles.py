@@ -7,10 +7,10 @@ reviewer did. The article's `text_revision` is the version an editor's correctio
 from django.db import transaction
 
 from claims import fetching
+from claims.errors import EditConflict, InputRejected
 from claims.models import Article
 from claims.services.claims import ResplitOutcome, article_replace_text
-from claims.services.errors import EditConflict, InputRejected
-from claims.services.extraction import content_hash, extract_from_fetch, extract_from_text
+from claims.text.extraction import content_hash, extract_from_fetch, extract_from_text
 
 
 def _replace(

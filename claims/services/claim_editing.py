@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from claims import roles
 from claims.choices import AnchorState, ClaimOrigin, ClaimStatus, VerdictStatus
+from claims.errors import EditConflict, InputRejected
 from claims.models import Article, Claim, Comment
-from claims.services.anchoring import TextQuoteSelector, make_selector, resolve_browser_selection
-from claims.services.checkworthiness import assess
 from claims.services.claims import claim_create_manual
-from claims.services.errors import EditConflict, InputRejected
+from claims.text.anchoring import TextQuoteSelector, make_selector, resolve_browser_selection
+from claims.text.checkworthiness import assess
 
 REASON_MAX = 2000
 NORMALISED_MAX = 2000

@@ -6,12 +6,12 @@ from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
 from claims.choices import AnchorState, ClaimOrigin, ClaimStatus
+from claims.errors import InputRejected
 from claims.models import Article, Claim, Comment, Evidence, Verdict
-from claims.services.anchoring import TextQuoteSelector, make_selector, reanchor
-from claims.services.checkworthiness import assess
-from claims.services.errors import InputRejected
-from claims.services.extraction import content_hash
-from claims.services.splitting import split_sentences
+from claims.text.anchoring import TextQuoteSelector, make_selector, reanchor
+from claims.text.checkworthiness import assess
+from claims.text.extraction import content_hash
+from claims.text.splitting import split_sentences
 
 
 def _claim_for_span(*, article: Article, start: int, end: int, origin: str, user=None) -> Claim:

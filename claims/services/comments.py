@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
+from claims.errors import InputRejected
 from claims.models import Claim, Comment
-from claims.services.errors import InputRejected
 
 COMMENT_MAX_LENGTH = 5_000
 

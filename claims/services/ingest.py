@@ -16,10 +16,10 @@ from django.db.models import Q
 
 from claims import fetching
 from claims.choices import IngestMethod
+from claims.errors import InputRejected
 from claims.models import Article
 from claims.services.claims import article_split_claims
-from claims.services.errors import InputRejected
-from claims.services.extraction import (
+from claims.text.extraction import (
     ExtractedArticle,
     content_hash,
     extract_from_fetch,

@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from claims.choices import IngestMethod, JobStatus
+from claims.errors import InputRejected
 from claims.models import IngestionJob
-from claims.services.errors import InputRejected
 from claims.services.ingest import article_ingest_url, canonicalise_url
 
 logger = logging.getLogger(__name__)

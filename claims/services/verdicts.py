@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from claims.choices import OPEN_VERDICT_STATUSES, ClaimStatus, VerdictStatus
+from claims.errors import EditConflict, InputRejected
 from claims.models import Claim, Rating, Verdict
 from claims.services.claims import claim_mark_in_review
 from claims.services.comments import comment_add
-from claims.services.errors import EditConflict, InputRejected
 
 logger = logging.getLogger(__name__)
 

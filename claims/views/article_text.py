@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from claims.errors import InputRejected
 from claims.models import Article
 from claims.services import articles as services
-from claims.services.errors import InputRejected
 
 
 class CorrectTextForm(forms.Form):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from claims.choices import JobStatus
+from claims.errors import InputRejected
 from claims.forms.articles import (
     METHOD_PASTE,
     METHOD_UPLOAD,
@@ -20,7 +21,6 @@ from claims.forms.articles import (
 )
 from claims.models import IngestionJob
 from claims.selectors import articles as selectors
-from claims.services.errors import InputRejected
 from claims.services.ingest import article_ingest_text, article_ingest_upload
 from claims.services.jobs import ingestion_job_start
 

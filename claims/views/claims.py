@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from claims.choices import ClaimStatus
+from claims.errors import EditConflict, InputRejected
 from claims.forms import claims as forms
 from claims.models import Article, Claim
 from claims.selectors.claim_editing import claim_neighbours
 from claims.services import claim_editing as services
-from claims.services.errors import EditConflict, InputRejected
 from claims.views.common import claim_redirect
 
 

@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from claims.choices import SourceFetchStatus
+from claims.errors import InputRejected
 from claims.forms.evidence import MODE_MANUAL, MODE_URL, EvidenceForm
 from claims.models import Claim, Evidence, Source
 from claims.services import evidence as services
-from claims.services.errors import InputRejected
+from claims.text.excerpts import excerpt_location
 from claims.views.common import claim_redirect
 
 
@@ -99,7 +100,7 @@ def source_detail(request, pk: int):
         selected = next((e for e in citing if e.pk == int(wanted)), None)
     span = None
     if selected is not None and selected.excerpt:
-        span = services.excerpt_location(source.archived_text, selected.excerpt)
+        span = excerpt_location(source.archived_text, selected.excerpt)
     return render(
         request,
         "claims/source_detail.html",

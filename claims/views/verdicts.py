@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from claims.choices import ClaimStatus
+from claims.errors import EditConflict, InputRejected
 from claims.forms.verdicts import ACTION_SUBMIT, CommentForm, ReturnForm, ReviewForm, VerdictForm
 from claims.models import Claim, Verdict
 from claims.selectors.reading import claim_verdicts
 from claims.services import comments as comment_services
 from claims.services import verdicts as services
-from claims.services.errors import EditConflict, InputRejected
 from claims.views.common import claim_redirect
 
 

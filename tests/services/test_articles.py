@@ -3,9 +3,9 @@
 import pytest
 
 from claims.choices import AnchorState
+from claims.errors import EditConflict, InputRejected
 from claims.models import Article, Claim
 from claims.services.articles import article_correct_text, article_refetch
-from claims.services.errors import EditConflict, InputRejected
 from claims.services.ingest import article_ingest_text, article_ingest_url
 from tests.factories import VerdictFactory
 from tests.services.test_ingest import ARTICLE_HTML

@@ -4,11 +4,11 @@ import pytest
 from django.forms.models import model_to_dict
 
 from claims.choices import AnchorState, ClaimOrigin, ClaimStatus, VerdictStatus
+from claims.errors import EditConflict, InputRejected
 from claims.models import Claim, Comment, Evidence, Verdict
 from claims.services import claim_editing as editing
-from claims.services.anchoring import make_selector
-from claims.services.checkworthiness import assess
-from claims.services.errors import EditConflict, InputRejected
+from claims.text.anchoring import make_selector
+from claims.text.checkworthiness import assess
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,

@@ -3,9 +3,9 @@
 import pytest
 
 from claims.choices import AnchorState, ClaimOrigin, ClaimStatus
+from claims.errors import InputRejected
 from claims.models import Claim
 from claims.services.claims import article_replace_text, claim_create_manual
-from claims.services.errors import InputRejected
 from claims.services.ingest import article_ingest_text
 from tests.factories import EvidenceFactory, VerdictFactory
 

@@ -2,9 +2,9 @@
 
 import pytest
 
+from claims.errors import InputRejected
 from claims.models import Comment
 from claims.services.comments import comment_add
-from claims.services.errors import InputRejected
 from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ import pytest
 from django.db import connection, connections, transaction
 
 from claims.choices import ClaimStatus, VerdictStatus
+from claims.errors import EditConflict, InputRejected
 from claims.models import Article, Claim, Evidence, IngestionJob, Source, Verdict
 from claims.services import claim_editing as editing
 from claims.services.claims import article_replace_text, claim_create_manual
-from claims.services.errors import EditConflict, InputRejected
 from claims.services.evidence import evidence_add_manual
 from claims.services.ingest import article_ingest_text
 from claims.services.jobs import ingestion_job_start

@@ -3,8 +3,8 @@
 import pytest
 
 from claims.choices import JobStatus
+from claims.errors import InputRejected
 from claims.models import Article, IngestionJob
-from claims.services.errors import InputRejected
 from claims.services.jobs import ingestion_job_run, ingestion_job_start
 from tests.services.test_ingest import ARTICLE_HTML
 from tests.support.local_site import LocalSite, Page

@@ -3,8 +3,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
+from claims.errors import EditConflict, InputRejected
 from claims.models import Comment, Verdict
-from claims.services.errors import EditConflict, InputRejected
 from claims.services.verdicts import (
     ReviewRefused,
     verdict_approve,

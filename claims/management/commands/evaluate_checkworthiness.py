@@ -11,7 +11,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.services.checkworthiness_eval import LabelledDataError, evaluate, read_labelled_file
+from claims.text.checkworthiness_eval import LabelledDataError, evaluate, read_labelled_file
 
 
 class Command(BaseCommand):

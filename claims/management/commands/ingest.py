@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.choices import IngestMethod
-from claims.services.errors import InputRejected
+from claims.errors import InputRejected
 from claims.services.ingest import article_ingest_text, article_ingest_upload, article_ingest_url
 
 

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claims.services import splitting
-from claims.services.splitting import Span, normalise_language, split_sentences
+from claims.text import splitting
+from claims.text.splitting import Span, normalise_language, split_sentences
 
 
 def texts(spans: list[Span]) -> list[str]:

@@ -21,7 +21,7 @@ from charset_normalizer import from_bytes
 from django.conf import settings
 from lxml import etree
 
-from claims.services.errors import InputRejected
+from claims.errors import InputRejected
 
 if TYPE_CHECKING:
     from claims.fetching import FetchResult

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from claims.services.checkworthiness import CHECKWORTHY_THRESHOLD, assess
+from claims.text.checkworthiness import CHECKWORTHY_THRESHOLD, assess
 
 __all__ = [
     "LabelledData",

@@ -1,4 +1,4 @@
-"""Specification of claims.services.extraction: raw input in, clean article text and metadata out."""
+"""Specification of claims.text.extraction: raw input in, clean article text and metadata out."""
 
 import datetime
 
@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from claims.errors import InputRejected
 from claims.fetching import FetchResult
-from claims.services.errors import InputRejected
-from claims.services.extraction import (
+from claims.text.extraction import (
     ExtractedArticle,
     decode_bytes,
     extract_from_fetch,
@@ -368,7 +368,7 @@ class TestExtractFromFetch:
 
 
 def test_markdown_headings_lose_their_markers_but_stay_in_the_text():
-    from claims.services.extraction import extract_from_upload
+    from claims.text.extraction import extract_from_upload
 
     article = extract_from_upload(
         "story.md", b"# Bridge approved\n\nThe vote was 9 to 4.\n\n## Reaction\n\nCritics objected."

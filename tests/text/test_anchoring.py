@@ -5,7 +5,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from claims.choices import AnchorState
-from claims.services.anchoring import (
+from claims.text.anchoring import (
     SELECTOR_CONTEXT,
     Anchor,
     TextQuoteSelector,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from claims.services.checkworthiness import CHECKWORTHY_THRESHOLD, assess
-from claims.services.checkworthiness_eval import (
+from claims.text.checkworthiness import CHECKWORTHY_THRESHOLD, assess
+from claims.text.checkworthiness_eval import (
     LabelledDataError,
     average_precision,
     evaluate,

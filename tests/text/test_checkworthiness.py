@@ -6,8 +6,8 @@ import time
 import pytest
 
 from claims.choices import ClaimKind
-from claims.services.checkworthiness import CHECKWORTHY_THRESHOLD, Assessment, assess
-from claims.services.splitting import split_sentences
+from claims.text.checkworthiness import CHECKWORTHY_THRESHOLD, Assessment, assess
+from claims.text.splitting import split_sentences
 
 # The seed file begins with "date YYYY-MM-DD" (publication date, not article text); in this file
 # the article's first sentence follows on the same line, so only the prefix is removed.
