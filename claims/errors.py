@@ -1,3 +1,8 @@
+"""Domain errors: the refusals every layer raises and every door (browser, API, tasks) shows as they are.
+
+Pure Python, below the services and the text core, so either may raise them."""
+
+
 class InputRejected(Exception):
     """Input that the workbench refuses, with a message meant for the person who sent it.
 
@@ -18,3 +23,7 @@ class EditConflict(InputRejected):
     def __init__(self, message: str, *, current):
         super().__init__(message)
         self.current = current
+
+
+class TransitionNotAllowed(InputRejected):
+    """A claim or verdict asked to move to a status its lifecycle does not allow from where it stands."""

@@ -3,6 +3,7 @@
 from django import forms
 
 from claims.choices import Stance
+from claims.forms.common import VersionedForm
 from claims.services import evidence as services
 
 MODE_URL = "url"
@@ -59,3 +60,7 @@ class EvidenceForm(forms.Form):
         if mode == MODE_MANUAL and not (data.get("title") or "").strip():
             self.add_error("title", "Give the source a title.")
         return data
+
+
+class EvidenceDeleteForm(VersionedForm):
+    """Withdrawing evidence carries the version the person saw (a merge may have moved it since)."""

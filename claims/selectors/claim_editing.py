@@ -2,7 +2,6 @@
 
 from claims.choices import AnchorState
 from claims.models import Claim
-from claims.services.claim_editing import split_points
 
 _LABEL_CONTEXT = 24
 
@@ -44,6 +43,16 @@ def claim_neighbours(*, claim: Claim, article_claims: list[Claim] | None = None)
         .first()
     )
     return {"previous": previous, "next": following}
+
+
+def split_points(claim: Claim) -> list[int]:
+    """Article offsets where a claim can be split: the start of every word after the first."""
+    points = []
+    text = claim.text
+    for index in range(1, len(text)):
+        if not text[index].isspace() and text[index - 1].isspace():
+            points.append(claim.start + index)
+    return points
 
 
 def split_choices(claim: Claim) -> list[tuple[int, str]]:

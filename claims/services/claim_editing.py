@@ -1,21 +1,20 @@
 """Reviewers' edits to claims: make from a browser selection, dismiss, restore, merge, split, reword, assign.
 
-Every edit is compare-and-set on `Claim.version`: the person's form carries the version they saw, and the
-save is refused with EditConflict (naming who changed the claim, and when) if someone saved since. Rows are
-locked with select_for_update for the length of the check and the write, and saved through save() so
-django-simple-history records who changed what.
+Every edit is a compare-and-set on `Claim.version` through the one edit primitive (`claims/editing.py`):
+the person's form carries the version they saw, and the save is refused with EditConflict if someone saved
+since. Status changes go through the lifecycle table (`claims/lifecycle.py`).
 """
-
-import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from claims import roles
 from claims.choices import AnchorState, ClaimOrigin, ClaimStatus, VerdictStatus
-from claims.errors import EditConflict, InputRejected
+from claims.editing import lock_for_edit, person_name, save_edit
+from claims.errors import InputRejected
+from claims.lifecycle import ClaimEvent, claim_apply, claims_with_reviewer_work
 from claims.models import Article, Claim, Comment
+from claims.selectors.claim_editing import claim_neighbours
 from claims.services.claims import claim_create_manual
 from claims.text.anchoring import TextQuoteSelector, make_selector, resolve_browser_selection
 from claims.text.checkworthiness import assess
@@ -30,47 +29,10 @@ _LOCKING_VERDICTS = (VerdictStatus.SUBMITTED, VerdictStatus.PUBLISHED)
 # --- Helpers ---------------------------------------------------------------------------------------
 
 
-def person_name(user) -> str:
-    if user is None:
-        return "Someone"
-    return user.get_full_name() or user.get_username()
-
-
-def claim_last_change(claim: Claim) -> tuple[str, datetime.datetime | None]:
-    """Who last saved the claim, and when (from its history)."""
-    record = claim.history.select_related("history_user").first()
-    if record is None:
-        return "Someone", None
-    return person_name(record.history_user), record.history_date
-
-
-def _conflict(current: Claim) -> EditConflict:
-    who, when = claim_last_change(current)
-    at = timezone.localtime(when).strftime("%H:%M on %d %b %Y") if when else "an unknown time"
-    return EditConflict(
-        f"Your change was not saved: {who} changed this claim at {at}. "
-        "Check the current version below and apply your change again if it still fits.",
-        current=current,
-    )
-
-
 def _lock(claim: Claim | int, expected_version: int | None) -> Claim:
     """The claim, row-locked for this transaction; refused if it moved on from `expected_version`."""
     pk = claim if isinstance(claim, int) else claim.pk
-    try:
-        current = Claim.objects.select_for_update().select_related("article").get(pk=pk)
-    except Claim.DoesNotExist:
-        raise InputRejected("This claim no longer exists (it may have been merged into another).") from None
-    if expected_version is not None and current.version != expected_version:
-        raise _conflict(current)
-    return current
-
-
-def _save(claim: Claim, user) -> Claim:
-    claim.version += 1
-    claim._history_user = user
-    claim.save()
-    return claim
+    return lock_for_edit(Claim.objects.select_related("article"), pk, expected_version=expected_version)
 
 
 def _verdict_statuses(claim: Claim) -> set[str]:
@@ -133,45 +95,55 @@ def claim_dismiss(*, claim: Claim, reason: str, user, expected_version: int) -> 
     if len(reason) > REASON_MAX:
         raise InputRejected(f"The reason is longer than {REASON_MAX} characters.")
     claim = _lock(claim, expected_version)
-    if claim.status == ClaimStatus.DISMISSED:
-        raise InputRejected("This claim is already dismissed.")
-    statuses = _verdict_statuses(claim)
-    if VerdictStatus.PUBLISHED in statuses:
-        raise InputRejected("This claim has a published verdict, so it cannot be dismissed.")
-    if VerdictStatus.SUBMITTED in statuses:
-        raise InputRejected(
-            "This claim has a verdict awaiting approval: "
-            "it must be approved or returned before the claim is dismissed."
-        )
-    claim.status = ClaimStatus.DISMISSED
+    claim_apply(claim, ClaimEvent.DISMISS)
     claim.dismissed_reason = reason
-    return _save(claim, user)
+    return save_edit(claim, user)
 
 
 @transaction.atomic
 def claim_restore(*, claim: Claim, user, expected_version: int) -> Claim:
     """Undo a dismissal: back to in review when someone worked on or was assigned the claim, otherwise new."""
     claim = _lock(claim, expected_version)
-    if claim.status != ClaimStatus.DISMISSED:
-        raise InputRejected("Only a dismissed claim can be restored.")
-    worked_on = claim.assignee_id is not None or claim.evidence.exists() or claim.verdicts.exists()
-    claim.status = ClaimStatus.IN_REVIEW if worked_on else ClaimStatus.NEW
+    worked_on = bool(claims_with_reviewer_work([claim], counting_dismissal=False))
+    claim_apply(claim, ClaimEvent.RESTORE, worked_on=worked_on)
     claim.dismissed_reason = ""  # the reason stays in the claim's history
-    return _save(claim, user)
+    return save_edit(claim, user)
 
 
 # --- Merge and split -------------------------------------------------------------------------------
 
 
+def _merge_partner(claim: Claim, other: Claim | int | None, direction: str | None) -> Claim:
+    if other is not None:
+        pk = other if isinstance(other, int) else other.pk
+        found = Claim.objects.filter(pk=pk).first()
+        if found is None:
+            raise InputRejected("The other claim no longer exists (it may have been merged already).")
+        return found
+    if direction not in ("previous", "next"):
+        raise InputRejected("Choose the claim to merge with.")
+    found = claim_neighbours(claim=claim)[direction]
+    if found is None:
+        raise InputRejected(f"There is no {direction} claim in this article to merge with.")
+    return found
+
+
 @transaction.atomic
 def claim_merge(
-    *, claim: Claim, other: Claim, user, expected_version: int | None = None, other_version: int | None = None
+    *,
+    claim: Claim,
+    other: Claim | int | None = None,
+    direction: str | None = None,
+    user,
+    expected_version: int | None = None,
+    other_version: int | None = None,
 ) -> Claim:
     """Merge two adjacent claims of one article into the earlier one, which then spans both.
 
-    The later claim's evidence, verdicts and comments move to the earlier claim, and the later claim is
-    deleted (its record stays in the history).
+    The other claim is given, or found as the `direction` ("previous" or "next") neighbour. Its evidence,
+    verdicts and comments move to the earlier claim, and it is deleted (its record stays in the history).
     """
+    other = _merge_partner(claim, other, direction)
     if claim.pk == other.pk:
         raise InputRejected("A claim cannot be merged with itself.")
     # Lock in primary-key order so two people merging the same pair cannot deadlock.
@@ -204,21 +176,18 @@ def claim_merge(
     if _span_taken(first.article_id, start, end, exclude=[first.pk, second.pk]):
         raise InputRejected("The merged text is already a claim of its own.")
 
-    for item in [*second.evidence.all(), *second.verdicts.all()]:
-        item.claim = first
-        item._history_user = user
-        item.save()
+    for evidence in second.evidence.all():
+        evidence.claim = first
+        save_edit(evidence, user)  # a removal begun on the other claim's panel must be looked at again
+    for verdict in second.verdicts.all():
+        # The version stays: a verdict form opened before the merge still names this revision's state.
+        verdict.claim = first
+        verdict._history_user = user
+        verdict.save()
     Comment.objects.filter(claim=second).update(claim=first)  # comments keep no history of their own
 
-    worked_on = (
-        ClaimStatus.IN_REVIEW in (first.status, second.status)
-        or first.evidence.exists()
-        or first.verdicts.exists()
-        or first.assignee_id is not None
-        or second.assignee_id is not None
-    )
-    if first.status == ClaimStatus.NEW and worked_on:
-        first.status = ClaimStatus.IN_REVIEW
+    if claims_with_reviewer_work([first, second]):
+        claim_apply(first, ClaimEvent.START_WORK)
     first.assignee_id = first.assignee_id or second.assignee_id
     first.normalised_text = " ".join(t for t in (first.normalised_text, second.normalised_text) if t)
     if AnchorState.CHANGED in (first.anchor_state, second.anchor_state):
@@ -228,17 +197,7 @@ def claim_merge(
     second._history_user = user
     second.delete()
     _set_span(first, start, end)
-    return _save(first, user)
-
-
-def split_points(claim: Claim) -> list[int]:
-    """Article offsets where a claim can be split: the start of every word after the first."""
-    points = []
-    text = claim.text
-    for index in range(1, len(text)):
-        if not text[index].isspace() and text[index - 1].isspace():
-            points.append(claim.start + index)
-    return points
+    return save_edit(first, user)
 
 
 @transaction.atomic
@@ -263,7 +222,8 @@ def claim_split(*, claim: Claim, at: int, user, expected_version: int) -> tuple[
         raise InputRejected("The first part is already a claim of its own.")
     old_end = claim.end
     _set_span(claim, claim.start, first_end)
-    first = _save(claim, user)
+    claim.origin = ClaimOrigin.MANUAL  # reshaped by a reviewer: kept when the article's text changes
+    first = save_edit(claim, user)
     second = claim_create_manual(article=claim.article, start=second_start, end=old_end, user=user)
     return first, second
 
@@ -281,7 +241,7 @@ def claim_reword(*, claim: Claim, normalised_text: str, user, expected_version: 
     if claim.normalised_text == normalised_text:
         return claim
     claim.normalised_text = normalised_text
-    return _save(claim, user)
+    return save_edit(claim, user)
 
 
 def _may_be_assigned(assignee) -> bool:
@@ -305,6 +265,6 @@ def claim_assign(*, claim: Claim, assignee, user, expected_version: int) -> Clai
     if claim.assignee_id == new_id:
         return claim
     claim.assignee = assignee
-    if assignee is not None and claim.status == ClaimStatus.NEW:
-        claim.status = ClaimStatus.IN_REVIEW
-    return _save(claim, user)
+    if assignee is not None:
+        claim_apply(claim, ClaimEvent.START_WORK)
+    return save_edit(claim, user)

@@ -5,9 +5,11 @@ from dataclasses import dataclass, replace
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
-from claims.choices import AnchorState, ClaimOrigin, ClaimStatus
+from claims.choices import AnchorState, ClaimOrigin
+from claims.editing import save_edit
 from claims.errors import InputRejected
-from claims.models import Article, Claim, Comment, Evidence, Verdict
+from claims.lifecycle import ClaimEvent, claim_apply, claims_with_reviewer_work
+from claims.models import Article, Claim
 from claims.text.anchoring import TextQuoteSelector, make_selector, reanchor
 from claims.text.checkworthiness import assess
 from claims.text.extraction import content_hash
@@ -93,24 +95,6 @@ class ResplitOutcome:
     added: int
 
 
-def _claims_with_reviewer_work(claims: list[Claim]) -> set[int]:
-    """Ids of the claims whose loss would lose something a person did (three queries for any number)."""
-    ids = [c.pk for c in claims]
-    linked = set()
-    for model in (Evidence, Verdict, Comment):
-        linked.update(model.objects.filter(claim_id__in=ids).values_list("claim_id", flat=True))
-    return {
-        c.pk
-        for c in claims
-        if c.pk in linked
-        or c.origin == ClaimOrigin.MANUAL
-        or c.status != ClaimStatus.NEW
-        or c.version > 1
-        or c.normalised_text
-        or c.assignee_id is not None
-    }
-
-
 @transaction.atomic
 def article_replace_text(*, article: Article, text: str, user=None) -> ResplitOutcome:
     """Replace an article's text (re-fetched or corrected) and re-split it without losing reviewers' work.
@@ -126,7 +110,7 @@ def article_replace_text(*, article: Article, text: str, user=None) -> ResplitOu
     # Locked (in primary-key order, as claim edits lock them) so a concurrent merge, split or verdict
     # cannot be overwritten by the stale copies saved below.
     claims = sorted(article.claims.select_for_update().order_by("pk"), key=lambda c: (c.start, c.pk))
-    worked_on_ids = _claims_with_reviewer_work(claims)
+    worked_on_ids = claims_with_reviewer_work(claims)
     anchors = reanchor(
         old_text,
         text,
@@ -175,10 +159,7 @@ def article_replace_text(*, article: Article, text: str, user=None) -> ResplitOu
     return ResplitOutcome(**counts, added=len(added))
 
 
-def claim_mark_in_review(*, claim: Claim, user=None) -> None:
-    """Work has started on a new claim (evidence, a verdict, an assignment): it is now in review."""
-    if claim.status == ClaimStatus.NEW:
-        claim.status = ClaimStatus.IN_REVIEW
-        claim.version += 1
-        claim._history_user = user
-        claim.save(update_fields=["status", "version", "updated_at"])
+def claim_start_work(*, claim: Claim, user=None) -> None:
+    """Work has started on the (locked) claim: evidence, a verdict or an assignment. A new one is in review."""
+    if claim_apply(claim, ClaimEvent.START_WORK):
+        save_edit(claim, user, update_fields=["status"])

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from claims.editing import lock_for_edit
 from claims.errors import InputRejected
 from claims.models import Claim, Comment
 
@@ -18,9 +19,7 @@ def comment_add(*, claim: Claim, author, body: str) -> Comment:
         raise InputRejected(
             f"A comment can be at most {COMMENT_MAX_LENGTH:,} characters long (this one has {len(body):,})."
         )
-    # Key-share lock: the claim cannot be merged away (deleted) while the comment is being attached.
-    if not Claim.objects.select_for_update(no_key=True).filter(pk=claim.pk).exists():
-        raise InputRejected(
-            "This claim no longer exists: it was merged into another one. Reload the article."
-        )
+    # A comment overwrites nothing, so it carries no version; the lock keeps the claim from being merged
+    # away (deleted) while the comment is attached.
+    lock_for_edit(Claim.objects.only("pk"), claim.pk, expected_version=None)
     return Comment.objects.create(claim=claim, author=author, body=body)

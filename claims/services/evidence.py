@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from claims import fetching
 from claims.choices import ClaimStatus, SourceFetchStatus, Stance
+from claims.editing import lock_for_edit
 from claims.errors import InputRejected
 from claims.models import Claim, Evidence, Source
-from claims.services.claims import claim_mark_in_review
+from claims.services.claims import claim_start_work
 from claims.services.ingest import canonicalise_url
 from claims.services.sources import PUBLISHER_MAX, TITLE_MAX, excerpt_verified, source_for_url
 from claims.text.extraction import content_hash, normalise_text
@@ -67,12 +68,11 @@ def _clean_url(url: str | None, *, required: bool) -> str:
 def _lock_open_claim(claim: Claim) -> Claim:
     """The claim, locked for this transaction, if evidence may still be added to it.
 
-    A published claim still takes evidence (context often arrives later; it does not change the
-    published verdict, which only a new revision does). A dismissed one does not: restore it first.
+    Adding evidence overwrites nothing, so it carries no version; the lock keeps the claim from being
+    merged away meanwhile. A published claim still takes evidence (context often arrives later; it does
+    not change the published verdict, which only a new revision does). A dismissed one does not.
     """
-    claim = Claim.objects.select_for_update().filter(pk=claim.pk).first()
-    if claim is None:  # merged into another claim since the page was opened
-        raise InputRejected("This claim no longer exists (it may have been merged into another).")
+    claim = lock_for_edit(Claim.objects.all(), claim.pk, expected_version=None)
     if claim.status == ClaimStatus.DISMISSED:
         raise InputRejected("This claim was dismissed. Restore it before adding evidence to it.")
     return claim
@@ -90,7 +90,7 @@ def _create_evidence(*, claim: Claim, source: Source, stance: str, excerpt: str,
     )
     evidence._history_user = user
     evidence.save()
-    claim_mark_in_review(claim=claim, user=user)
+    claim_start_work(claim=claim, user=user)
     return evidence
 
 
@@ -175,11 +175,18 @@ def evidence_may_delete(*, evidence: Evidence, user) -> bool:
 
 
 @transaction.atomic
-def evidence_delete(*, evidence: Evidence, user) -> None:
-    """Remove a piece of evidence; the source stays (others may cite it) and the history keeps a record."""
-    evidence = Evidence.objects.select_for_update().filter(pk=evidence.pk).first()
-    if evidence is None:
-        raise InputRejected("That evidence was already removed.")
+def evidence_delete(*, evidence: Evidence, user, expected_version: int | None) -> None:
+    """Remove a piece of evidence; the source stays (others may cite it) and the history keeps a record.
+
+    `expected_version` is the version the person saw: evidence moved to another claim by a merge since
+    is refused as a conflict rather than removed unseen (None only for callers that saw the row just now).
+    """
+    evidence = lock_for_edit(
+        Evidence.objects.all(),
+        evidence.pk,
+        expected_version=expected_version,
+        outcome="The evidence was not removed",
+    )
     if not evidence_may_delete(evidence=evidence, user=user):
         raise PermissionDenied("Only the person who added this evidence, or an editor, may remove it.")
     evidence._history_user = user

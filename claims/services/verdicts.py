@@ -18,17 +18,17 @@ import logging
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
-from claims.choices import OPEN_VERDICT_STATUSES, ClaimStatus, VerdictStatus
-from claims.errors import EditConflict, InputRejected
+from claims.choices import OPEN_VERDICT_STATUSES, VerdictStatus
+from claims.editing import GONE, conflict, lock_for_edit, save_edit
+from claims.errors import InputRejected
+from claims.lifecycle import VERDICT_EDITABLE, ClaimEvent, VerdictEvent, claim_apply, verdict_apply
 from claims.models import Claim, Rating, Verdict
-from claims.services.claims import claim_mark_in_review
+from claims.services.claims import claim_start_work
 from claims.services.comments import comment_add
 
 logger = logging.getLogger(__name__)
 
-EDITABLE_STATUSES = (VerdictStatus.DRAFT, VerdictStatus.RETURNED)
 SUMMARY_MAX_LENGTH = 300
 RATIONALE_MAX_LENGTH = 20_000
 # Below the comment limit, leaving room for the note that introduces it in the claim's discussion.
@@ -40,35 +40,8 @@ class ReviewRefused(InputRejected):
     """This person may not approve or return this verdict: no editor rights, or it is their own work."""
 
 
-def display_name(user) -> str:
-    if user is None:
-        return "Someone"
-    return user.get_full_name() or user.get_username()
-
-
-def _conflict(verdict: Verdict, *, outcome: str = "Your changes were not saved") -> EditConflict:
-    """The refusal for a stale edit, naming who last saved the verdict and when (from its history)."""
-    record = verdict.history.select_related("history_user").first()
-    user = record.history_user if record else None
-    # Name and username both: "Bob Smith (bsmith)" is unambiguous in a team where two people share a name.
-    who = display_name(user)
-    if user is not None and user.get_full_name():
-        who = f"{who} ({user.get_username()})"
-    when = timezone.localtime(record.history_date if record else verdict.updated_at)
-    message = f"{outcome}: {who} saved this verdict at {date_format(when, 'j M Y, H:i:s')}."
-    return EditConflict(message, current=verdict)
-
-
-def _wrong_status(verdict: Verdict, expected: str) -> InputRejected:
-    return InputRejected(f"{expected}; this one is {verdict.get_status_display().lower()}.")
-
-
 def _lock_claim(claim_id: int) -> Claim:
-    try:
-        return Claim.objects.select_for_update().get(pk=claim_id)
-    except Claim.DoesNotExist:
-        # Merged into another claim (or its article removed) since the page was opened.
-        raise InputRejected("This claim no longer exists (it may have been merged into another).") from None
+    return lock_for_edit(Claim.objects.all(), claim_id, expected_version=None)
 
 
 def _lock_verdict(verdict: Verdict, expected_version: int, *, outcome: str) -> tuple[Claim, Verdict]:
@@ -76,30 +49,15 @@ def _lock_verdict(verdict: Verdict, expected_version: int, *, outcome: str) -> t
     # The verdict's claim as it stands now: a merge may have moved the verdict since it was loaded.
     claim_id = Verdict.objects.filter(pk=verdict.pk).values_list("claim_id", flat=True).first()
     if claim_id is None:
-        raise InputRejected("This verdict no longer exists.")
+        raise InputRejected(GONE["verdict"])
     claim = _lock_claim(claim_id)
-    current = Verdict.objects.select_for_update().filter(pk=verdict.pk, claim_id=claim.pk).first()
-    if current is None:
-        raise InputRejected("This verdict was moved or removed while you were working; reload the claim.")
-    if current.version != expected_version:
-        raise _conflict(current, outcome=outcome)
-    if claim.status == ClaimStatus.DISMISSED:
-        raise InputRejected("This claim was dismissed; restore it before working on its verdict.")
+    current = lock_for_edit(
+        Verdict.objects.filter(claim_id=claim.pk),
+        verdict.pk,
+        expected_version=expected_version,
+        outcome=outcome,
+    )
     return claim, current
-
-
-def _save(verdict: Verdict, user) -> None:
-    verdict.version += 1
-    verdict._history_user = user
-    verdict.save()
-
-
-def _set_claim_status(claim: Claim, status: str, user) -> None:
-    if claim.status != status:
-        claim.status = status
-        claim.version += 1
-        claim._history_user = user
-        claim.save(update_fields=["status", "version", "updated_at"])
 
 
 def _clean_content(*, rating, summary: str, rationale: str) -> tuple[str, str]:
@@ -132,14 +90,13 @@ def verdict_save(
     """
     summary, rationale = _clean_content(rating=rating, summary=summary, rationale=rationale)
     claim = _lock_claim(claim.pk)
-    if claim.status == ClaimStatus.DISMISSED:
-        raise InputRejected("This claim was dismissed; restore it before writing a verdict.")
+    claim_start_work(claim=claim, user=user)  # refused for a dismissed claim
     verdict = claim.verdicts.select_for_update().filter(status__in=OPEN_VERDICT_STATUSES).first()
     if verdict is None:
         latest = claim.verdicts.order_by("-revision").first()
         if latest is not None:
             if expected_version is not None and expected_version != latest.version:
-                raise _conflict(latest)
+                raise conflict(latest, outcome="Your changes were not saved")
             raise InputRejected("This verdict is published; start a new revision to change it.")
         verdict = Verdict(
             claim=claim, revision=1, rating=rating, summary=summary, rationale=rationale, author=user
@@ -148,15 +105,14 @@ def verdict_save(
         verdict.save()
     else:
         if expected_version != verdict.version:
-            raise _conflict(verdict)
-        if verdict.status == VerdictStatus.SUBMITTED:
+            raise conflict(verdict, outcome="Your changes were not saved")
+        if verdict.status not in VERDICT_EDITABLE:
             raise InputRejected(
                 "This verdict is awaiting approval; it can be edited again if an editor returns it."
             )
         if (verdict.rating_id, verdict.summary, verdict.rationale) != (rating.pk, summary, rationale):
             verdict.rating, verdict.summary, verdict.rationale = rating, summary, rationale
-            _save(verdict, user)
-    claim_mark_in_review(claim=claim, user=user)
+            save_edit(verdict, user)
     return verdict
 
 
@@ -164,13 +120,17 @@ def verdict_save(
 def verdict_submit(*, verdict: Verdict, user, expected_version: int) -> Verdict:
     """Send a draft or returned verdict to the editors for approval."""
     claim, verdict = _lock_verdict(verdict, expected_version, outcome="The verdict was not submitted")
-    if verdict.status not in EDITABLE_STATUSES:
-        raise _wrong_status(verdict, "Only a draft or returned verdict can be submitted")
-    verdict.status = VerdictStatus.SUBMITTED
+    verdict_apply(verdict, VerdictEvent.SUBMIT)
+    _claim_follows(claim, ClaimEvent.SUBMIT_VERDICT, user)
     verdict.submitted_at = timezone.now()
-    _save(verdict, user)
-    _set_claim_status(claim, ClaimStatus.AWAITING_APPROVAL, user)
+    save_edit(verdict, user)
     return verdict
+
+
+def _claim_follows(claim: Claim, event: ClaimEvent, user, **facts) -> None:
+    """The claim's status follows its verdict's (through the lifecycle table)."""
+    if claim_apply(claim, event, **facts):
+        save_edit(claim, user, update_fields=["status"])
 
 
 def _helped_write(verdict: Verdict, user) -> bool:
@@ -198,17 +158,15 @@ def verdict_approve(*, verdict: Verdict, user, expected_version: int) -> Verdict
         raise ReviewRefused(
             "You cannot approve a verdict you helped write: another editor has to approve it."
         )
-    if verdict.status != VerdictStatus.SUBMITTED:
-        raise _wrong_status(verdict, "Only a verdict awaiting approval can be approved")
+    verdict_apply(verdict, VerdictEvent.APPROVE)
+    _claim_follows(claim, ClaimEvent.PUBLISH_VERDICT, user)
     published = claim.verdicts.select_for_update().filter(status=VerdictStatus.PUBLISHED)
     for previous in published.exclude(pk=verdict.pk):
-        previous.status = VerdictStatus.SUPERSEDED
-        _save(previous, user)
-    verdict.status = VerdictStatus.PUBLISHED
+        verdict_apply(previous, VerdictEvent.SUPERSEDE)
+        save_edit(previous, user)
     verdict.approver = user
     verdict.published_at = timezone.now()
-    _save(verdict, user)
-    _set_claim_status(claim, ClaimStatus.PUBLISHED, user)
+    save_edit(verdict, user)
     transaction.on_commit(functools.partial(_verdict_published, verdict.pk))
     return verdict
 
@@ -239,14 +197,12 @@ def verdict_return(*, verdict: Verdict, user, comment: str, expected_version: in
             f"(this one has {len(comment):,})."
         )
     claim, verdict = _lock_verdict(verdict, expected_version, outcome="The verdict was not returned")
-    if verdict.status != VerdictStatus.SUBMITTED:
-        raise _wrong_status(verdict, "Only a verdict awaiting approval can be returned")
-    verdict.status = VerdictStatus.RETURNED
-    verdict.review_comment = comment
-    _save(verdict, user)
+    verdict_apply(verdict, VerdictEvent.RETURN)
     # A returned revision of a published verdict leaves the earlier one public: the claim stays published.
     still_published = claim.verdicts.filter(status=VerdictStatus.PUBLISHED).exists()
-    _set_claim_status(claim, ClaimStatus.PUBLISHED if still_published else ClaimStatus.IN_REVIEW, user)
+    _claim_follows(claim, ClaimEvent.RETURN_VERDICT, user, still_published=still_published)
+    verdict.review_comment = comment
+    save_edit(verdict, user)
     comment_add(claim=claim, author=user, body=f"Returned revision {verdict.revision} for changes: {comment}")
     return verdict
 
@@ -258,8 +214,7 @@ def verdict_revise(*, claim: Claim, user) -> Verdict:
     The published revision stays public (and the claim published) until the new one is approved.
     """
     claim = _lock_claim(claim.pk)
-    if claim.status == ClaimStatus.DISMISSED:
-        raise InputRejected("This claim was dismissed; restore it before working on its verdict.")
+    claim_start_work(claim=claim, user=user)  # refused for a dismissed claim
     verdicts = claim.verdicts.all()
     open_revision = verdicts.filter(status__in=OPEN_VERDICT_STATUSES).first()
     if open_revision is not None:

@@ -5,15 +5,17 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from claims.choices import SourceFetchStatus
-from claims.errors import InputRejected
-from claims.forms.evidence import MODE_MANUAL, MODE_URL, EvidenceForm
+from claims.errors import EditConflict, InputRejected
+from claims.forms.evidence import MODE_MANUAL, MODE_URL, EvidenceDeleteForm, EvidenceForm
 from claims.models import Claim, Evidence, Source
 from claims.services import evidence as services
 from claims.text.excerpts import excerpt_location
 from claims.views.common import claim_redirect
+from claims.views.editing import conflict_response
 
 
 def _render_form(request, claim: Claim, form: EvidenceForm, *, status: int = 200, error: str = ""):
@@ -118,9 +120,29 @@ def source_detail(request, pk: int):
 @permission_required("claims.delete_evidence", raise_exception=True)
 @require_POST
 def evidence_delete(request, pk: int):
-    evidence = get_object_or_404(Evidence.objects.select_related("claim"), pk=pk)
+    evidence = get_object_or_404(Evidence.objects.select_related("claim__article", "source"), pk=pk)
+    form = EvidenceDeleteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The evidence was not removed: reload the claim and try again.")
+        return claim_redirect(evidence.claim)
     try:
-        services.evidence_delete(evidence=evidence, user=request.user)
+        services.evidence_delete(
+            evidence=evidence, user=request.user, expected_version=form.cleaned_data["version"]
+        )
+    except EditConflict as conflict:
+        current = conflict.current
+        return conflict_response(
+            request,
+            conflict,
+            claim=current.claim,
+            title="Remove the evidence",
+            rows=[
+                ("Cited for", current.claim.text, evidence.claim.text),
+                ("Stance", current.get_stance_display(), "Removed"),
+            ],
+            form=EvidenceDeleteForm(initial={"version": current.version}),
+            action_url=reverse("evidence_delete", args=[current.pk]),
+        )
     except InputRejected as refused:
         messages.error(request, refused.message)
     else:

@@ -7,9 +7,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from claims.choices import ClaimStatus
+from claims.editing import person_name
 from claims.errors import EditConflict, InputRejected
 from claims.forms.verdicts import ACTION_SUBMIT, CommentForm, ReturnForm, ReviewForm, VerdictForm
+from claims.lifecycle import verdict_writable
 from claims.models import Claim, Verdict
 from claims.selectors.reading import claim_verdicts
 from claims.services import comments as comment_services
@@ -28,8 +29,10 @@ def _render_page(
 ) -> HttpResponse:
     context = {"claim": claim, **claim_verdicts(claim=claim)}
     open_verdict, published = context["open_verdict"], context["published_verdict"]
-    editable = claim.status != ClaimStatus.DISMISSED and (
-        open_verdict.status in services.EDITABLE_STATUSES if open_verdict else published is None
+    editable = verdict_writable(
+        claim_status=claim.status,
+        open_verdict_status=open_verdict.status if open_verdict else None,
+        has_published=published is not None,
     )
     if form is None and editable:
         initial = {}
@@ -158,7 +161,7 @@ def verdict_return(request, pk: int):
         return _review_refused(request, verdict.claim, refused)
     messages.success(
         request,
-        f"Revision {verdict.revision} returned to {services.display_name(verdict.author)} with your comment.",
+        f"Revision {verdict.revision} returned to {person_name(verdict.author)} with your comment.",
     )
     return claim_redirect(verdict.claim)
 

@@ -12,8 +12,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from claims.choices import ClaimStatus, SourceFetchStatus, Stance
-from claims.errors import InputRejected
+from claims.errors import EditConflict, InputRejected
 from claims.models import Claim, Evidence, Source
+from claims.services.claim_editing import claim_merge
 from claims.services.evidence import (
     EXCERPT_MAX,
     NOTE_MAX,
@@ -21,7 +22,7 @@ from claims.services.evidence import (
     evidence_add_manual,
     evidence_delete,
 )
-from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
+from tests.factories import ArticleFactory, ClaimFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -231,7 +232,7 @@ def test_a_refused_source_by_hand_stores_nothing(alice, claim, fields, message):
 
 def test_the_author_may_remove_their_evidence_and_the_source_stays(alice):
     evidence = EvidenceFactory(author=alice)
-    evidence_delete(evidence=evidence, user=alice)
+    evidence_delete(evidence=evidence, user=alice, expected_version=1)
     assert not Evidence.objects.exists()
     assert Source.objects.filter(pk=evidence.source_id).exists()
     assert Evidence.history.filter(history_type="-").get().history_user == alice
@@ -239,12 +240,34 @@ def test_the_author_may_remove_their_evidence_and_the_source_stays(alice):
 
 def test_an_editor_may_remove_anyones_evidence(alice, carol):
     evidence = EvidenceFactory(author=alice)
-    evidence_delete(evidence=evidence, user=carol)
+    evidence_delete(evidence=evidence, user=carol, expected_version=1)
     assert not Evidence.objects.exists()
 
 
 def test_another_reviewer_may_not_remove_evidence(alice, bob):
     evidence = EvidenceFactory(author=alice)
     with pytest.raises(PermissionDenied):
-        evidence_delete(evidence=evidence, user=bob)
+        evidence_delete(evidence=evidence, user=bob, expected_version=1)
     assert Evidence.objects.count() == 1
+
+
+def test_removing_evidence_that_moved_since_is_a_conflict(alice, bob):
+    """A merge moved the evidence to another claim after Alice opened the panel: she must look again."""
+    article = ArticleFactory(text="The toll rose. The bridge closed.")
+    first = ClaimFactory(article=article, start=0, end=14, text="The toll rose.")
+    second = ClaimFactory(article=article, start=15, end=33, text="The bridge closed.")
+    evidence = EvidenceFactory(claim=second, author=alice)
+    claim_merge(claim=first, other=second, user=bob)
+
+    with pytest.raises(
+        EditConflict, match="The evidence was not removed: Bob \\(bob\\) changed this evidence"
+    ):
+        evidence_delete(evidence=evidence, user=alice, expected_version=1)
+    assert Evidence.objects.get(pk=evidence.pk).claim_id == first.pk
+
+
+def test_removing_evidence_already_removed_says_so(alice):
+    evidence = EvidenceFactory(author=alice)
+    evidence_delete(evidence=evidence, user=alice, expected_version=1)
+    with pytest.raises(InputRejected, match="no longer exists"):
+        evidence_delete(evidence=evidence, user=alice, expected_version=1)

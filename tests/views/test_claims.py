@@ -192,10 +192,11 @@ def test_dismissing_without_a_reason_is_refused_with_a_message(client, alice, cl
 
 def test_a_refused_dismissal_explains_why(client, alice, claims):
     VerdictFactory(claim=claims[0], status=VerdictStatus.PUBLISHED)
+    Claim.objects.filter(pk=claims[0].pk).update(status=ClaimStatus.PUBLISHED)  # as approval leaves it
     client.force_login(alice)
     response = client.post(reverse("claim_dismiss", args=[claims[0].pk]), {"version": 1, "reason": "Dup."})
     assert any("published verdict" in m for m in messages_of(response))
-    assert fresh(claims[0]).status == ClaimStatus.NEW
+    assert fresh(claims[0]).status == ClaimStatus.PUBLISHED
 
 
 @pytest.mark.parametrize("how", ["direction", "other"])
@@ -306,7 +307,7 @@ def test_a_stale_edit_gets_a_409_page_showing_the_other_change(client, alice, bo
 
     assert response.status_code == 409
     content = response.content.decode()
-    assert "Your change was not saved: Bob changed this claim at" in html.unescape(content)
+    assert "Your change was not saved: Bob (bob) changed this claim at" in html.unescape(content)
     assert "Bob&#x27;s &lt;b&gt;wording&lt;/b&gt;." in content  # the current value, escaped
     assert "Alice&#x27;s wording." in content  # what Alice submitted, ready to re-apply
     assert 'name="version" value="2"' in content
@@ -344,7 +345,7 @@ def test_every_edit_reports_a_conflict_with_409(client, alice, bob, claims, name
     client.force_login(alice)
     response = client.post(reverse(name, args=[claims[0].pk]), {"version": 1, **data})
     assert response.status_code == 409
-    assert "Bob changed this claim at" in html.unescape(response.content.decode())
+    assert "Bob (bob) changed this claim at" in html.unescape(response.content.decode())
     assert Claim.objects.count() == 3 and fresh(claims[0]).version == 2
 
 

@@ -42,7 +42,7 @@ def test_anonymous_people_are_sent_to_sign_in(client, claim):
     for url in (new_url(claim), reverse("source_detail", args=[source.pk])):
         response = client.get(url)
         assert response.status_code == 302 and reverse("login") in response.url
-    response = client.post(reverse("evidence_delete", args=[evidence.pk]))
+    response = client.post(reverse("evidence_delete", args=[evidence.pk]), {"version": 1})
     assert response.status_code == 302 and reverse("login") in response.url
     assert Evidence.objects.count() == 1
 
@@ -59,7 +59,7 @@ def test_someone_without_a_role_is_forbidden(client, mallory, claim, no_fetch):
         == 403
     )
     assert client.get(reverse("source_detail", args=[source.pk])).status_code == 403
-    assert client.post(reverse("evidence_delete", args=[evidence.pk])).status_code == 403
+    assert client.post(reverse("evidence_delete", args=[evidence.pk]), {"version": 1}).status_code == 403
     assert Evidence.objects.count() == 1 and Source.objects.count() == 1
 
 
@@ -269,7 +269,7 @@ def test_the_source_page_uses_a_constant_number_of_queries(client, alice, django
 def test_the_author_removes_their_evidence(client, alice, claim):
     evidence = EvidenceFactory(claim=claim, author=alice)
     client.force_login(alice)
-    response = client.post(reverse("evidence_delete", args=[evidence.pk]))
+    response = client.post(reverse("evidence_delete", args=[evidence.pk]), {"version": 1})
     assert response.status_code == 302 and response.url == article_url(claim)
     assert Evidence.objects.count() == 0
 
@@ -277,14 +277,14 @@ def test_the_author_removes_their_evidence(client, alice, claim):
 def test_an_editor_removes_anyones_evidence(client, alice, carol, claim):
     evidence = EvidenceFactory(claim=claim, author=alice)
     client.force_login(carol)
-    assert client.post(reverse("evidence_delete", args=[evidence.pk])).status_code == 302
+    assert client.post(reverse("evidence_delete", args=[evidence.pk]), {"version": 1}).status_code == 302
     assert Evidence.objects.count() == 0
 
 
 def test_another_reviewer_cannot_remove_evidence(client, alice, bob, claim):
     evidence = EvidenceFactory(claim=claim, author=alice)
     client.force_login(bob)
-    assert client.post(reverse("evidence_delete", args=[evidence.pk])).status_code == 403
+    assert client.post(reverse("evidence_delete", args=[evidence.pk]), {"version": 1}).status_code == 403
     assert Evidence.objects.count() == 1
 
 
@@ -293,3 +293,23 @@ def test_removing_needs_a_post(client, alice, claim):
     client.force_login(alice)
     assert client.get(reverse("evidence_delete", args=[evidence.pk])).status_code == 405
     assert Evidence.objects.count() == 1
+
+
+def test_removing_evidence_someone_moved_since_gets_a_409_page(client, alice, bob):
+    from claims.services.claim_editing import claim_merge
+    from tests.factories import ArticleFactory, ClaimFactory
+
+    article = ArticleFactory(text="The toll rose. The bridge closed.")
+    first = ClaimFactory(article=article, start=0, end=14, text="The toll rose.")
+    second = ClaimFactory(article=article, start=15, end=33, text="The bridge closed.")
+    evidence = EvidenceFactory(claim=second, author=alice)
+    claim_merge(claim=first, other=second, user=bob)
+    client.force_login(alice)
+
+    response = client.post(reverse("evidence_delete", args=[evidence.pk]), {"version": 1})
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "The evidence was not removed: Bob (bob) changed this evidence" in page
+    assert 'name="version" value="2"' in page
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
