@@ -70,3 +70,19 @@ def mallory(db):
 @pytest.fixture
 def seed_text(seed_article_path) -> str:
     return seed_article_path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def article(db):
+    """The budget article (tests.factories.BUDGET_TEXT); files with another article override this."""
+    from tests.factories import BUDGET_TEXT, ArticleFactory
+
+    return ArticleFactory(text=BUDGET_TEXT)
+
+
+@pytest.fixture
+def claims(article):
+    """One claim per sentence of the budget article, in order."""
+    from tests.factories import budget_claims
+
+    return budget_claims(article)

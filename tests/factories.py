@@ -108,3 +108,28 @@ class CommentFactory(factory.django.DjangoModelFactory):
     claim = factory.SubFactory(ClaimFactory)
     author = factory.SubFactory(UserFactory)
     body = "Worth a second look."
+
+
+# Three claims, one per sentence: the article most claim-editing specifications work on.
+BUDGET_TEXT = (
+    "The council approved the budget on Tuesday. It cost 5 million euros. Critics said it was far too high."
+)
+BUDGET_SENTENCES = [
+    "The council approved the budget on Tuesday.",
+    "It cost 5 million euros.",
+    "Critics said it was far too high.",
+]
+
+
+def budget_claims(article) -> list:
+    """One claim per sentence of BUDGET_TEXT in `article`, in order."""
+    made = []
+    for sentence in BUDGET_SENTENCES:
+        start = article.text.index(sentence)
+        made.append(ClaimFactory(article=article, start=start, end=start + len(sentence)))
+    return made
+
+
+def fresh(obj):
+    """The row as the database now has it."""
+    return type(obj).objects.get(pk=obj.pk)

@@ -10,24 +10,20 @@ from claims.services import claim_editing as editing
 from claims.text.anchoring import make_selector
 from claims.text.checkworthiness import assess
 from tests.factories import (
+    BUDGET_SENTENCES,
+    BUDGET_TEXT,
     ArticleFactory,
     ClaimFactory,
     CommentFactory,
     EvidenceFactory,
     UserFactory,
     VerdictFactory,
+    fresh,
 )
 
 pytestmark = pytest.mark.django_db
 
-TEXT = (
-    "The council approved the budget on Tuesday. It cost 5 million euros. Critics said it was far too high."
-)
-SENTENCES = [
-    "The council approved the budget on Tuesday.",
-    "It cost 5 million euros.",
-    "Critics said it was far too high.",
-]
+TEXT, SENTENCES = BUDGET_TEXT, BUDGET_SENTENCES
 
 
 def utf16_length(text: str) -> int:
@@ -54,25 +50,6 @@ def database_state():
         list(Comment.objects.order_by("pk").values_list("pk", "claim_id")),
         Claim.history.count(),
     )
-
-
-@pytest.fixture
-def article():
-    return ArticleFactory(text=TEXT)
-
-
-@pytest.fixture
-def claims(article):
-    """One claim per sentence of TEXT, in order."""
-    made = []
-    for sentence in SENTENCES:
-        start = TEXT.index(sentence)
-        made.append(ClaimFactory(article=article, start=start, end=start + len(sentence)))
-    return made
-
-
-def fresh(claim):
-    return Claim.objects.get(pk=claim.pk)
 
 
 # --- A claim from a browser selection ------------------------------------------------------------

@@ -21,24 +21,9 @@ from claims.services.verdicts import (
     verdict_save,
     verdict_submit,
 )
-from tests.factories import ArticleFactory, ClaimFactory, rating
+from tests.factories import BUDGET_SENTENCES, BUDGET_TEXT, ArticleFactory, ClaimFactory, budget_claims, rating
 
-TEXT = (
-    "The council approved the budget on Tuesday. It cost 5 million euros. Critics said it was far too high."
-)
-SENTENCES = [
-    "The council approved the budget on Tuesday.",
-    "It cost 5 million euros.",
-    "Critics said it was far too high.",
-]
-
-
-def make_claims(article):
-    made = []
-    for sentence in SENTENCES:
-        start = article.text.index(sentence)
-        made.append(ClaimFactory(article=article, start=start, end=start + len(sentence)))
-    return made
+TEXT, SENTENCES = BUDGET_TEXT, BUDGET_SENTENCES
 
 
 def counts():
@@ -87,7 +72,7 @@ def in_thread(target, results: dict, key: str) -> threading.Thread:
 
 @pytest.mark.django_db
 def test_a_verdict_on_a_claim_merged_away_is_refused_with_a_message_and_stores_nothing(alice, bob):
-    first, second, _ = make_claims(ArticleFactory(text=TEXT))
+    first, second, _ = budget_claims(ArticleFactory(text=TEXT))
     editing.claim_merge(claim=first, other=second, user=bob)
     before = counts()
 
@@ -98,7 +83,7 @@ def test_a_verdict_on_a_claim_merged_away_is_refused_with_a_message_and_stores_n
 
 @pytest.mark.django_db
 def test_evidence_for_a_claim_merged_away_is_refused_with_a_message_and_stores_nothing(alice, bob):
-    first, second, _ = make_claims(ArticleFactory(text=TEXT))
+    first, second, _ = budget_claims(ArticleFactory(text=TEXT))
     editing.claim_merge(claim=first, other=second, user=bob)
     before = counts()
 
@@ -109,7 +94,7 @@ def test_evidence_for_a_claim_merged_away_is_refused_with_a_message_and_stores_n
 
 @pytest.mark.django_db
 def test_submitting_a_verdict_moved_by_a_merge_updates_the_claim_it_now_belongs_to(alice, bob):
-    first, second, _ = make_claims(ArticleFactory(text=TEXT))
+    first, second, _ = budget_claims(ArticleFactory(text=TEXT))
     verdict = verdict_save(claim=second, rating=rating("false"), summary="Wrong.", rationale="", user=alice)
     editing.claim_merge(claim=first, other=second, user=bob)  # the verdict moves to `first`
 
@@ -145,7 +130,7 @@ def test_returning_a_revision_of_a_published_verdict_leaves_the_claim_published(
 @pytest.mark.django_db
 def test_an_edit_begun_before_the_text_moved_a_reviewed_claim_is_a_conflict(alice, carol):
     article = ArticleFactory(text=TEXT)
-    _, claim, _ = make_claims(article)
+    _, claim, _ = budget_claims(article)
     claim = editing.claim_reword(claim=claim, normalised_text="It cost 5m.", user=alice, expected_version=1)
     opened_on = claim.version
     split_at = claim.start + claim.text.index("5 million")
@@ -163,7 +148,7 @@ def test_an_edit_begun_before_the_text_moved_a_reviewed_claim_is_a_conflict(alic
 @pytest.mark.django_db(transaction=True)
 def test_a_text_correction_does_not_undo_a_verdict_submitted_meanwhile(alice, carol):
     article = ArticleFactory(text=TEXT)
-    _, claim, _ = make_claims(article)
+    _, claim, _ = budget_claims(article)
     verdict = verdict_save(claim=claim, rating=rating("false"), summary="Wrong.", rationale="", user=alice)
     submitted, release = threading.Event(), threading.Event()
     results = {}

@@ -12,33 +12,12 @@ from claims.choices import ClaimStatus, VerdictStatus
 from claims.models import Claim
 from claims.services import claim_editing as editing
 from claims.services.ingest import article_ingest_text
-from tests.factories import ArticleFactory, ClaimFactory, VerdictFactory
+from tests.factories import BUDGET_SENTENCES, BUDGET_TEXT, ArticleFactory, VerdictFactory, fresh
 
 pytestmark = pytest.mark.django_db
 
-TEXT = (
-    "The council approved the budget on Tuesday. It cost 5 million euros. Critics said it was far too high."
-)
-SENTENCES = [
-    "The council approved the budget on Tuesday.",
-    "It cost 5 million euros.",
-    "Critics said it was far too high.",
-]
+TEXT, SENTENCES = BUDGET_TEXT, BUDGET_SENTENCES
 ACTIONS = ["claim_dismiss", "claim_restore", "claim_merge", "claim_split", "claim_reword", "claim_assign"]
-
-
-@pytest.fixture
-def article():
-    return ArticleFactory(text=TEXT)
-
-
-@pytest.fixture
-def claims(article):
-    made = []
-    for sentence in SENTENCES:
-        start = TEXT.index(sentence)
-        made.append(ClaimFactory(article=article, start=start, end=start + len(sentence)))
-    return made
 
 
 def panel_url(claim) -> str:
@@ -47,10 +26,6 @@ def panel_url(claim) -> str:
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def fresh(claim):
-    return Claim.objects.get(pk=claim.pk)
 
 
 def utf16_length(text: str) -> int:
