@@ -1,9 +1,8 @@
 """Citing sources for a claim, the archived copy of a source, and withdrawing evidence."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,9 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from claims.choices import SourceFetchStatus
 from claims.errors import EditConflict, InputRejected
 from claims.forms.evidence import MODE_MANUAL, MODE_URL, EvidenceDeleteForm, EvidenceForm
-from claims.models import Claim, Evidence, Source
+from claims.models import Claim, Evidence
+from claims.selectors.sources import source_archive
 from claims.services import evidence as services
-from claims.text.excerpts import excerpt_location
 from claims.views.common import claim_redirect
 from claims.views.editing import conflict_response
 
@@ -68,52 +67,15 @@ def evidence_create(request, pk: int):
     return claim_redirect(claim)
 
 
-@dataclass(frozen=True, slots=True)
-class TextSegment:
-    text: str
-    mark: bool = False
-
-
-def _highlight(text: str, span: tuple[int, int] | None) -> list[TextSegment]:
-    """The archived text cut around the excerpt, so the template can mark it up and escape the rest."""
-    if span is None:
-        return [TextSegment(text)]
-    start, end = span
-    return [
-        s
-        for s in (TextSegment(text[:start]), TextSegment(text[start:end], True), TextSegment(text[end:]))
-        if s.text
-    ]
-
-
 @login_required
 @permission_required("claims.view_source", raise_exception=True)
 def source_detail(request, pk: int):
     """The archived copy of a source, with one evidence's excerpt highlighted when asked (?evidence=ID)."""
-    source = get_object_or_404(Source.objects.select_related("created_by"), pk=pk)
-    citing = list(
-        Evidence.objects.filter(source=source)
-        .select_related("claim__article", "author")
-        .order_by("claim__article_id", "claim__start", "id")
-    )
-    selected = None
     wanted = request.GET.get("evidence", "")
-    if wanted.isdigit():
-        selected = next((e for e in citing if e.pk == int(wanted)), None)
-    span = None
-    if selected is not None and selected.excerpt:
-        span = excerpt_location(source.archived_text, selected.excerpt)
-    return render(
-        request,
-        "claims/source_detail.html",
-        {
-            "source": source,
-            "citing": citing,
-            "selected": selected,
-            "excerpt_found": span is not None,
-            "segments": _highlight(source.archived_text, span),
-        },
-    )
+    page = source_archive(source_id=pk, evidence_id=int(wanted) if wanted.isdigit() else None)
+    if page is None:
+        raise Http404("No such source.")
+    return render(request, "claims/source_detail.html", page)
 
 
 @login_required
