@@ -64,3 +64,11 @@ class EvidenceForm(forms.Form):
 
 class EvidenceDeleteForm(VersionedForm):
     """Withdrawing evidence carries the version the person saw (a merge may have moved it since)."""
+
+
+class EvidenceEditForm(VersionedForm):
+    """Correcting a piece of evidence: what it says about the claim, not which source it is."""
+
+    stance = EvidenceForm.base_fields["stance"]
+    excerpt = EvidenceForm.base_fields["excerpt"]
+    note = EvidenceForm.base_fields["note"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from claims import fetching
 from claims.choices import ClaimStatus, SourceFetchStatus, Stance
-from claims.editing import lock_for_edit
+from claims.editing import lock_for_edit, save_edit
 from claims.errors import InputRejected
 from claims.models import Claim, Evidence, Source
 from claims.services.claims import claim_start_work
@@ -165,6 +165,39 @@ def evidence_add_manual(
     source._history_user = user
     source.save()
     return _create_evidence(claim=claim, source=source, stance=stance, excerpt=excerpt, note=note, user=user)
+
+
+def evidence_may_change(*, evidence: Evidence, user) -> bool:
+    """The author may change or withdraw their own evidence; editors (who approve verdicts) any."""
+    if not user.has_perm("claims.change_evidence"):
+        return False
+    return evidence.author_id == user.pk or user.has_perm("claims.approve_verdict")
+
+
+@transaction.atomic
+def evidence_edit(
+    *, evidence: Evidence, stance: str, excerpt: str, note: str, user, expected_version: int
+) -> Evidence:
+    """Correct what a piece of evidence says about its claim: the stance, the quoted excerpt, the note.
+
+    The source stays the same (cite another source as new evidence); a changed excerpt is checked again
+    against the source's archived copy.
+    """
+    stance = _clean_stance(stance)
+    excerpt = _clean_text(excerpt, limit=EXCERPT_MAX, what="excerpt")
+    note = _clean_text(note, limit=NOTE_MAX, what="note")
+    evidence = lock_for_edit(
+        Evidence.objects.select_related("source"), evidence.pk, expected_version=expected_version
+    )
+    if not evidence_may_change(evidence=evidence, user=user):
+        raise PermissionDenied("Only the person who added this evidence, or an editor, may change it.")
+    if (evidence.stance, evidence.excerpt, evidence.note) == (stance, excerpt, note):
+        return evidence
+    evidence.stance, evidence.note = stance, note
+    if evidence.excerpt != excerpt:
+        evidence.excerpt = excerpt
+        evidence.excerpt_verified = excerpt_verified(evidence.source, excerpt)
+    return save_edit(evidence, user)
 
 
 def evidence_may_delete(*, evidence: Evidence, user) -> bool:

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from claims.choices import SourceFetchStatus
+from claims.choices import SourceFetchStatus, Stance
 from claims.errors import EditConflict, InputRejected
-from claims.forms.evidence import MODE_MANUAL, MODE_URL, EvidenceDeleteForm, EvidenceForm
+from claims.forms.evidence import MODE_MANUAL, MODE_URL, EvidenceDeleteForm, EvidenceEditForm, EvidenceForm
 from claims.models import Claim, Evidence
 from claims.selectors.sources import source_archive
 from claims.services import evidence as services
@@ -76,6 +76,60 @@ def source_detail(request, pk: int):
     if page is None:
         raise Http404("No such source.")
     return render(request, "claims/source_detail.html", page)
+
+
+@login_required
+@permission_required("claims.change_evidence", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def evidence_edit(request, pk: int):
+    """GET: the evidence's stance, excerpt and note in a form. POST: save them; a conflict is a 409."""
+    evidence = get_object_or_404(Evidence.objects.select_related("claim__article", "source"), pk=pk)
+    if request.method == "GET":
+        form = EvidenceEditForm(
+            initial={f: getattr(evidence, f) for f in ("stance", "excerpt", "note", "version")}
+        )
+        return _render_edit(request, evidence, form)
+    form = EvidenceEditForm(request.POST)
+    if not form.is_valid():
+        return _render_edit(request, evidence, form, status=400)
+    data = form.cleaned_data
+    try:
+        services.evidence_edit(
+            evidence=evidence,
+            stance=data["stance"],
+            excerpt=data["excerpt"],
+            note=data["note"],
+            user=request.user,
+            expected_version=data["version"],
+        )
+    except EditConflict as conflict:
+        current = conflict.current
+        return conflict_response(
+            request,
+            conflict,
+            claim=current.claim,
+            title="Change the evidence",
+            rows=[
+                ("Stance", current.get_stance_display(), dict(Stance.choices)[data["stance"]]),
+                ("Excerpt", current.excerpt, data["excerpt"]),
+                ("Note", current.note, data["note"]),
+            ],
+            form=EvidenceEditForm(initial=data),
+            action_url=reverse("evidence_edit", args=[current.pk]),
+        )
+    except InputRejected as refused:
+        return _render_edit(request, evidence, form, status=400, error=refused.message)
+    messages.success(request, "Evidence updated.")
+    return claim_redirect(evidence.claim)
+
+
+def _render_edit(request, evidence: Evidence, form, *, status: int = 200, error: str = ""):
+    return render(
+        request,
+        "claims/evidence_edit.html",
+        {"evidence": evidence, "claim": evidence.claim, "form": form, "error": error},
+        status=status,
+    )
 
 
 @login_required

@@ -21,6 +21,7 @@ from claims.services.evidence import (
     evidence_add_from_url,
     evidence_add_manual,
     evidence_delete,
+    evidence_edit,
 )
 from tests.factories import ArticleFactory, ClaimFactory, EvidenceFactory, SourceFactory
 
@@ -271,3 +272,45 @@ def test_removing_evidence_already_removed_says_so(alice):
     evidence_delete(evidence=evidence, user=alice, expected_version=1)
     with pytest.raises(InputRejected, match="no longer exists"):
         evidence_delete(evidence=evidence, user=alice, expected_version=1)
+
+
+# --- correcting evidence -----------------------------------------------------------------------
+
+
+def test_the_author_corrects_the_stance_and_excerpt_and_the_excerpt_is_checked_again(alice):
+    source = SourceFactory(archived_text="The bridge carried 160,000 vehicles a day in 2023.")
+    evidence = EvidenceFactory(
+        source=source, author=alice, stance=Stance.SUPPORTS, excerpt="180,000 vehicles"
+    )
+    evidence_edit(
+        evidence=evidence,
+        stance=Stance.REFUTES,
+        excerpt="160,000 vehicles a day",
+        note="Lower than claimed.",
+        user=alice,
+        expected_version=1,
+    )
+    evidence.refresh_from_db()
+    assert (evidence.stance, evidence.excerpt_verified, evidence.version) == (Stance.REFUTES, True, 2)
+    assert evidence.history.first().history_user == alice
+
+
+def test_a_correction_from_a_stale_version_is_refused(alice, carol):
+    evidence = EvidenceFactory(author=alice)
+    evidence_edit(
+        evidence=evidence, stance=Stance.CONTEXT, excerpt="", note="", user=carol, expected_version=1
+    )
+    with pytest.raises(EditConflict, match="Carol \\(carol\\) changed this evidence"):
+        evidence_edit(
+            evidence=evidence, stance=Stance.REFUTES, excerpt="", note="", user=alice, expected_version=1
+        )
+    assert Evidence.objects.get(pk=evidence.pk).stance == Stance.CONTEXT
+
+
+def test_another_reviewer_may_not_correct_evidence(alice, bob):
+    evidence = EvidenceFactory(author=alice, stance=Stance.SUPPORTS)
+    with pytest.raises(PermissionDenied):
+        evidence_edit(
+            evidence=evidence, stance=Stance.REFUTES, excerpt="", note="", user=bob, expected_version=1
+        )
+    assert Evidence.objects.get(pk=evidence.pk).stance == Stance.SUPPORTS

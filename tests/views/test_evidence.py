@@ -1,5 +1,6 @@
 """Specification of the evidence pages: citing a source, the archived copy of a source, removing evidence."""
 
+import html
 from unittest import mock
 
 import pytest
@@ -313,3 +314,38 @@ def test_removing_evidence_someone_moved_since_gets_a_409_page(client, alice, bo
     assert "The evidence was not removed: Bob (bob) changed this evidence" in page
     assert 'name="version" value="2"' in page
     assert Evidence.objects.filter(pk=evidence.pk).exists()
+
+
+def test_the_author_changes_their_evidence_from_its_own_page(client, alice, claim):
+    evidence = EvidenceFactory(claim=claim, author=alice, stance="supports", excerpt="Old words")
+    client.force_login(alice)
+    page = client.get(reverse("evidence_edit", args=[evidence.pk])).content.decode()
+    assert 'name="version" value="1"' in page and "Old words" in page
+
+    response = client.post(
+        reverse("evidence_edit", args=[evidence.pk]),
+        {"version": 1, "stance": "refutes", "excerpt": "New words", "note": ""},
+    )
+
+    assert response.status_code == 302 and response.url == article_url(claim)
+    evidence.refresh_from_db()
+    assert (evidence.stance, evidence.excerpt, evidence.version) == ("refutes", "New words", 2)
+
+
+def test_a_stale_change_of_evidence_gets_a_409_page_with_both_versions(client, alice, carol, claim):
+    from claims.services.evidence import evidence_edit
+
+    evidence = EvidenceFactory(claim=claim, author=alice, stance="supports", excerpt="")
+    evidence_edit(
+        evidence=evidence, stance="context", excerpt="Carol's quote", note="", user=carol, expected_version=1
+    )
+    client.force_login(alice)
+    response = client.post(
+        reverse("evidence_edit", args=[evidence.pk]),
+        {"version": 1, "stance": "refutes", "excerpt": "Alice's quote", "note": ""},
+    )
+    assert response.status_code == 409
+    page = html.unescape(response.content.decode())
+    assert "Carol (carol) changed this evidence" in page
+    assert "Carol's quote" in page and "Alice's quote" in page
+    assert Evidence.objects.get(pk=evidence.pk).excerpt == "Carol's quote"
