@@ -58,6 +58,9 @@ def _added_message(request, outcome) -> None:
 
 
 def _render_create(request, *, active: str = "", status: int = 200, error: str = "", **forms):
+    # One tab is always selected: a missing or unknown ?method= shows the first one.
+    if active not in (METHOD_PASTE, METHOD_UPLOAD, METHOD_URL):
+        active = METHOD_PASTE
     context = {
         "paste_form": forms.get("paste_form") or PasteForm(),
         "upload_form": forms.get("upload_form") or UploadForm(),
@@ -65,6 +68,8 @@ def _render_create(request, *, active: str = "", status: int = 200, error: str =
         "active": active,
         "error": error,
     }
+    # The form that was sent: its errors are summed up at the top of the page, where they are seen.
+    context["active_form"] = context[f"{active}_form"]
     return render(request, "claims/article_form.html", context, status=status)
 
 

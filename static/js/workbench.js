@@ -106,8 +106,35 @@
     if (response.ok) details.insertAdjacentHTML("beforeend", await response.text());
   }, true);
 
+  // --- The add-article page ------------------------------------------------------------------
+  // Its tabs are links (?method=...) that the server answers with that way shown; here they switch
+  // without a reload, so what was typed under another tab is still there on coming back.
+  function showMethod(tab) {
+    const method = new URLSearchParams(tab.search).get("method");
+    const section = document.getElementById(method);
+    if (!section || !section.classList.contains("method")) return false;
+    document.querySelectorAll(".method-tabs a").forEach((a) => {
+      if (a === tab) a.setAttribute("aria-current", "true");
+      else a.removeAttribute("aria-current");
+    });
+    document.querySelectorAll("section.method").forEach((s) => {
+      s.hidden = s !== section;
+      s.classList.toggle("active", s === section);
+    });
+    // A refusal concerns the form that was sent: shown with that form only.
+    const summary = document.querySelector(".error-summary[data-method]");
+    if (summary) summary.hidden = summary.dataset.method !== method;
+    history.replaceState(null, "", tab.href);
+    return true;
+  }
+
   // --- Wiring ---------------------------------------------------------------------------------
   document.addEventListener("click", (event) => {
+    const tab = event.target.closest(".method-tabs a");
+    if (tab && !event.metaKey && !event.ctrlKey && !event.shiftKey && showMethod(tab)) {
+      event.preventDefault();
+      return;
+    }
     const claimLink = event.target.closest("#article-text a.claim, [data-claim-link]");
     if (claimLink && !event.metaKey && !event.ctrlKey && window.getSelection().isCollapsed) {
       event.preventDefault();
@@ -127,6 +154,9 @@
     }
     const selected = document.querySelector("[data-claim-panel]");
     if (selected) markSelected(selected.dataset.claimPanel);
+    // A refusal is focused so it is read out first; `autofocus` does it too, where a browser honours it on a box.
+    const refusal = document.querySelector("[data-focus-on-load]");
+    if (refusal && document.activeElement !== refusal) refusal.focus();
   });
 
   window.addEventListener("popstate", () => {

@@ -341,6 +341,92 @@ def test_an_upload_without_a_file_is_refused(signed_in):
     assert Article.objects.count() == 0
 
 
+# --- where a refusal is shown --------------------------------------------------------------------
+
+
+def _section(html: str, method: str) -> str:
+    """The opening tag of one way's section on the add page."""
+    start = html.index(f'id="{method}" aria-labelledby=')
+    return html[html.rindex("<section", 0, start) : html.index(">", start) + 1]
+
+
+def test_the_add_page_shows_paste_first_and_hides_the_other_ways(signed_in):
+    for params in ({}, {"method": "nonsense"}):
+        html = signed_in.get(CREATE, params).content.decode()
+
+        assert 'href="?method=paste" aria-current="true"' in html
+        assert "hidden" not in _section(html, "paste")
+        assert "hidden" in _section(html, "upload") and "hidden" in _section(html, "url")
+        assert 'role="alert"' not in html
+
+
+def test_the_tab_asked_for_is_the_one_shown(signed_in):
+    html = signed_in.get(CREATE, {"method": "url"}).content.decode()
+
+    assert 'href="?method=url" aria-current="true"' in html
+    assert "hidden" not in _section(html, "url")
+    assert "hidden" in _section(html, "paste")
+
+
+def test_a_refused_upload_is_told_at_the_top_focused_with_its_tab_still_selected(signed_in, tmp_path):
+    path = tmp_path / "photo.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+
+    with path.open("rb") as upload:
+        response = signed_in.post(CREATE, {"method": "upload", "file": upload, "title": "Kept title"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    box = html[html.index('<div class="error-summary"') :]
+    box = box[: box.index("</div>")]
+    assert 'role="alert"' in box and 'tabindex="-1"' in box and "autofocus" in box
+    assert "binary file" in box and "choose it again" in box
+    # Under the page heading, above the tabs and every form.
+    assert html.index("<h1>") < html.index('class="error-summary"') < html.index('class="method-tabs"')
+    assert html.count('role="alert"') == 1
+    assert 'href="?method=upload" aria-current="true"' in html
+    assert "hidden" not in _section(html, "upload") and "hidden" in _section(html, "paste")
+    assert 'value="Kept title"' in html
+    assert "<title>Error: Add an article" in html
+
+
+def test_a_refused_paste_is_told_at_the_top_with_what_was_typed_kept(signed_in):
+    response = signed_in.post(CREATE, {"method": "paste", "text": "   ", "title": "Kept title"})
+
+    html = response.content.decode()
+    assert html.index('class="error-summary"') < html.index('class="method-tabs"')
+    assert "There is no text to check." in html
+    assert 'href="?method=paste" aria-current="true"' in html
+    assert 'value="Kept title"' in html
+
+
+def test_field_errors_are_listed_at_the_top_with_links_to_their_fields(signed_in):
+    data = {"method": "paste", "text": "Kept", "published_at": "2024-13-45"}
+    html = signed_in.post(CREATE, data).content.decode()
+
+    summary = html[html.index('class="error-summary"') : html.index('class="method-tabs"')]
+    assert '<a href="#paste_published_at">Publication date (optional): Enter a valid date.</a>' in summary
+
+
+def test_an_upload_without_a_file_says_so_at_the_top(signed_in):
+    html = signed_in.post(CREATE, {"method": "upload"}).content.decode()
+
+    summary = html[html.index('class="error-summary"') : html.index('class="method-tabs"')]
+    assert '<a href="#upload_file">File (.txt, .md or .html): This field is required.</a>' in summary
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/file", "not a url"])
+def test_a_refused_url_is_told_at_the_top_with_the_address_kept(signed_in, url):
+    response = signed_in.post(CREATE, {"method": "url", "url": url})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert html.index('class="error-summary"') < html.index('class="method-tabs"')
+    assert 'href="?method=url" aria-current="true"' in html
+    assert "hidden" not in _section(html, "url")
+    assert f'value="{url}"' in html
+
+
 # --- adding by URL -------------------------------------------------------------------------------
 
 

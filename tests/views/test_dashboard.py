@@ -192,3 +192,35 @@ def test_titles_and_claims_with_markup_are_shown_inert(client, alice, carol):
     assert "<img src=x onerror" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_the_queues_share_one_grid_above_the_chart(client, carol):
+    client.force_login(carol)
+
+    html = client.get(DASHBOARD).content.decode()
+
+    grid = html.index('class="dashboard-grid"')
+    chart = html.index('id="chart-title"')
+    for queue in ("queue-new", "queue-assigned", "queue-awaiting", "queue-published"):
+        assert grid < html.index(f'id="{queue}"') < chart
+        assert f'<h2 class="card-title" id="{queue}-title">' in html
+
+
+# --- the page frame ------------------------------------------------------------------------------
+
+
+def test_pages_link_the_icon(client, alice):
+    client.force_login(alice)
+
+    for page in (DASHBOARD, reverse("login")):
+        html = client.get(page).content.decode()
+        assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+
+
+def test_favicon_ico_leads_to_the_icon_without_signing_in(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response.url == "/static/favicon.svg"
+    assert client.head("/favicon.ico").status_code == 302
+    assert client.post("/favicon.ico").status_code == 405
