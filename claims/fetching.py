@@ -26,6 +26,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import urllib3
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import HTTPError, NewConnectionError, SSLError
 
@@ -165,7 +166,9 @@ def _resolve(host: str, port: int, *, allowed: bool) -> str:
         try:
             infos = getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
         except (socket.gaierror, UnicodeError):
-            raise HostNotFound(f"We could not find the server “{host}”. Is the address spelt right?") from None
+            raise HostNotFound(
+                f"We could not find the server “{host}”. Is the address spelt right?"
+            ) from None
         addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
         if not addresses:
             raise HostNotFound(f"We could not find the server “{host}”. Is the address spelt right?")
@@ -323,8 +326,6 @@ def _translate(exc: Exception, host: str) -> FetchError:
 
 
 def _human_size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.3g} MB"
-    if n >= 1024:
-        return f"{n / 1024:.3g} KB"
-    return f"{n} bytes"
+    # Django's no-break space keeps "5.0 MB" on one line in a page; these messages also go to the
+    # command line and the API, where a plain space is what people expect.
+    return filesizeformat(n).replace("\xa0", " ")

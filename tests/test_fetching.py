@@ -88,6 +88,12 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"x")
                 self.wfile.flush()
                 time.sleep(0.05)
+        elif path == "/announced-6-mb":
+            # Says how big it is and sends nothing: the size alone must make us give up.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(6 * 1024 * 1024))
+            self.end_headers()
         elif path == "/pdf":
             self.reply(200, "application/pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
         elif path == "/image":
@@ -218,7 +224,7 @@ class TestRedirectsOutOfTheAllowedServer:
 class TestLimits:
     def test_a_body_announced_bigger_than_the_cap_is_refused(self, base_url, settings):
         settings.FETCH_MAX_BYTES = 10_000
-        with pytest.raises(FetchError, match="larger than the 9.77 KB we accept"):
+        with pytest.raises(FetchError, match=r"^The page is larger than the 9\.8 KB we accept\.$"):
             fetch(f"{base_url}/huge")
 
     def test_a_body_growing_past_the_cap_is_cut_off(self, base_url, settings):
@@ -230,6 +236,11 @@ class TestLimits:
         settings.FETCH_MAX_BYTES = 10_000
         with pytest.raises(FetchError, match="larger than"):
             fetch(f"{base_url}/gzip-bomb")
+
+    def test_the_default_cap_is_named_in_megabytes(self, base_url, settings):
+        settings.FETCH_MAX_BYTES = 5 * 1024 * 1024
+        with pytest.raises(FetchError, match=r"^The page is larger than the 5\.0 MB we accept\.$"):
+            fetch(f"{base_url}/announced-6-mb")
 
     def test_max_bytes_argument_overrides_the_setting(self, base_url):
         with pytest.raises(FetchError, match="larger than the 100 bytes we accept"):

@@ -7,10 +7,8 @@ refused or failed input stores nothing.
 
 import datetime
 from dataclasses import dataclass, replace
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
@@ -19,17 +17,24 @@ from claims.choices import IngestMethod
 from claims.errors import InputRejected
 from claims.models import Article
 from claims.services.claims import article_split_claims
-from claims.text.extraction import (
-    ExtractedArticle,
-    content_hash,
-    extract_from_fetch,
-    extract_from_text,
-    extract_from_upload,
-)
+from claims.text import extraction
+from claims.text.extraction import ExtractedArticle, content_hash, shorten_title
+from claims.text.urls import canonicalise_url
+
+__all__ = [
+    "IngestOutcome",
+    "article_ingest_text",
+    "article_ingest_upload",
+    "article_ingest_url",
+    "article_store",
+    "canonicalise_url",  # services/evidence.py and services/jobs.py import it from here
+    "extract_from_fetch",
+    "extract_from_text",
+    "extract_from_upload",
+]
 
 TITLE_MAX = Article._meta.get_field("title").max_length
 URL_MAX = Article._meta.get_field("url").max_length
-_TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpid")
 
 
 @dataclass(frozen=True)
@@ -38,24 +43,27 @@ class IngestOutcome:
     created: bool
 
 
-def canonicalise_url(url: str) -> str:
-    """A stable form of an article URL: lower-case scheme and host, no fragment, no tracking parameters."""
-    url = url.strip()
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        raise InputRejected(f"“{url[:200]}” is not a valid http or https address.") from None
-    parts = urlsplit(url)
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.lower().startswith(_TRACKING_PARAMS)
-    ]
-    netloc = parts.netloc.lower()
-    for scheme, port in (("http", ":80"), ("https", ":443")):
-        if parts.scheme.lower() == scheme and netloc.endswith(port):
-            netloc = netloc[: -len(port)]
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
+# The text core's extractors with this deployment's limits (settings) and the model's title length.
+
+
+def extract_from_text(text: str) -> ExtractedArticle:
+    return extraction.extract_from_text(text, max_chars=settings.INGEST_MAX_CHARS)
+
+
+def extract_from_upload(filename: str, data: bytes) -> ExtractedArticle:
+    return extraction.extract_from_upload(
+        filename,
+        data,
+        max_bytes=settings.INGEST_MAX_BYTES,
+        max_chars=settings.INGEST_MAX_CHARS,
+        max_title_chars=TITLE_MAX,
+    )
+
+
+def extract_from_fetch(result: fetching.FetchResult) -> ExtractedArticle:
+    return extraction.extract_from_fetch(
+        result, max_chars=settings.INGEST_MAX_CHARS, max_title_chars=TITLE_MAX
+    )
 
 
 def _find_existing(*, url: str | None, text_hash: str) -> Article | None:
@@ -79,9 +87,11 @@ def article_store(
     """
     if not extracted.text.strip():
         raise InputRejected("There is no text to check.")
-    title = (title or extracted.title).strip()
+    title = title.strip()
     if len(title) > TITLE_MAX:
-        raise InputRejected(f"The title is longer than {TITLE_MAX} characters.")
+        # Typed by a person, who can shorten it better than a cut at a word boundary would.
+        raise InputRejected(f"The title is {len(title):,} characters long; keep it to {TITLE_MAX} at most.")
+    title = title or shorten_title(extracted.title, TITLE_MAX)
     canonical = canonicalise_url(extracted.canonical_url or url) if (extracted.canonical_url or url) else None
     if canonical and len(canonical) > URL_MAX:
         raise InputRejected(f"The web address is longer than {URL_MAX:,} characters.")

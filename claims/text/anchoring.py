@@ -3,9 +3,10 @@
 A claim is stored as code-point offsets [start, end) into the article text plus a W3C
 TextQuoteSelector (the quoted text and ~32 characters either side). The offsets are fast; the
 selector is what survives when the text is re-fetched or corrected, so `reanchor` maps old offsets
-onto the new text and `locate` checks each one against its selector.
+onto the new text and checks each one against its selector: found as it was ("anchored"), found
+edited ("changed") or gone ("lost").
 
-Browsers count offsets in UTF-16 code units, Python in code points: the conversions and
+Browsers count offsets in UTF-16 code units, Python in code points: the conversion and
 `resolve_browser_selection` sit at that boundary. Pure Python, no database.
 """
 
@@ -13,22 +14,31 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from claims.choices import AnchorState
+from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq, Levenshtein
+
+from claims.text.folding import fold
+
+# Anchor states: the same values as claims.choices.AnchorState, which the models store.
+ANCHORED = "anchored"
+CHANGED = "changed"
+LOST = "lost"
 
 SELECTOR_CONTEXT = 32
 # Below this similarity (1 - edit distance / length) a quote counts as gone rather than edited.
 MIN_SIMILARITY = 0.75
+# A stretch of text whose best alignment with the quote scores below this (rapidfuzz's 0-100 scale,
+# insertions and deletions counted) cannot reach MIN_SIMILARITY: it would take 40% of the quote edited.
+_ROUGH_SCORE = 60
 
 # Occurrence counts above these say nothing about where a quote is, only cost time.
 _MAX_CANDIDATES = 2000
 _MAX_SCORED = 200
-_MAX_SEED_HITS = 16
 
 
 # --- Selectors -------------------------------------------------------------------------------
@@ -41,34 +51,6 @@ class TextQuoteSelector:
     exact: str
     prefix: str = ""
     suffix: str = ""
-
-    def as_w3c(self) -> dict:
-        return {
-            "type": "TextQuoteSelector",
-            "exact": self.exact,
-            "prefix": self.prefix,
-            "suffix": self.suffix,
-        }
-
-    @classmethod
-    def from_w3c(cls, data: Mapping) -> TextQuoteSelector:
-        if not isinstance(data, Mapping):
-            raise ValueError("A text quote selector must be an object with 'exact', 'prefix' and 'suffix'.")
-        kind = data.get("type", "TextQuoteSelector")
-        if kind != "TextQuoteSelector":
-            raise ValueError(f"Expected a selector of type 'TextQuoteSelector', got {kind!r}.")
-        exact = data.get("exact")
-        if not isinstance(exact, str) or not exact:
-            raise ValueError("A text quote selector needs a non-empty 'exact' string.")
-        context = {}
-        for key in ("prefix", "suffix"):
-            value = data.get(key)
-            if value is None:
-                value = ""
-            if not isinstance(value, str):
-                raise ValueError(f"The selector's {key!r} must be a string, got {type(value).__name__}.")
-            context[key] = value
-        return cls(exact=exact, **context)
 
 
 def make_selector(text: str, start: int, end: int, *, context: int = SELECTOR_CONTEXT) -> TextQuoteSelector:
@@ -87,28 +69,22 @@ def make_selector(text: str, start: int, end: int, *, context: int = SELECTOR_CO
 class Anchor:
     start: int
     end: int
-    state: str  # an AnchorState value
+    state: str  # ANCHORED, CHANGED or LOST
 
 
 # --- Locating a quote ------------------------------------------------------------------------
 
 
-def locate(selector: TextQuoteSelector, text: str, *, hint: int | None = None) -> Anchor:
-    """Find the selector's quote in `text`.
+def _locate(selector: TextQuoteSelector, text: str, *, hint: int, hint_end: int) -> Anchor:
+    """Find the selector's quote in `text`, near `hint` (where the claim's old offsets map to).
 
     Exact copies of the quote are told apart by how well their surroundings agree with the
     selector's prefix and suffix, then by distance to `hint`. Without an exact copy the quote is
     looked for with its whitespace and typographic quotes normalised, then with small edits
     allowed; a match found that way is "changed".
     """
-    return _locate(selector, text, hint=hint, hint_end=None)
-
-
-def _locate(selector: TextQuoteSelector, text: str, *, hint: int | None, hint_end: int | None) -> Anchor:
-    if hint is not None:
-        hint = min(max(hint, 0), len(text))
-    if hint_end is not None:
-        hint_end = min(max(hint_end, hint or 0), len(text))
+    hint = min(max(hint, 0), len(text))
+    hint_end = min(max(hint_end, hint), len(text))
     exact = selector.exact
     if not exact:
         return _lost(hint)
@@ -119,18 +95,14 @@ def _locate(selector: TextQuoteSelector, text: str, *, hint: int | None, hint_en
     if starts:
         spans = [(s, s + len(exact)) for s in starts]
         start, end = _pick(selector, text, spans, hint)
-        if (
-            hint is None
-            or abs(start - hint) <= len(exact)
-            or _context_fraction(selector, text, start, end) >= 0.5
-        ):
-            return Anchor(start, end, AnchorState.ANCHORED.value)
+        if abs(start - hint) <= len(exact) or _context_fraction(selector, text, start, end) >= 0.5:
+            return Anchor(start, end, ANCHORED)
         # The only copies sit far from where the claim was, in unfamiliar surroundings (a pull quote,
         # a summary): if the claim's own place still holds an edited version, that is the claim.
         near = _fuzzy(selector, text, hint=hint, hint_end=hint_end, near_hint_only=True)
         if near is not None and _context_fraction(selector, text, near[0], near[1]) >= 0.5:
             return _anchor(selector, text, near[0], near[1])
-        return Anchor(start, end, AnchorState.ANCHORED.value)
+        return Anchor(start, end, ANCHORED)
 
     spans = _normalized_spans(text, exact)
     if spans:
@@ -144,25 +116,22 @@ def _locate(selector: TextQuoteSelector, text: str, *, hint: int | None, hint_en
 
 
 def _anchor(selector: TextQuoteSelector, text: str, start: int, end: int) -> Anchor:
-    state = AnchorState.ANCHORED if text[start:end] == selector.exact else AnchorState.CHANGED
-    return Anchor(start, end, state.value)
+    return Anchor(start, end, ANCHORED if text[start:end] == selector.exact else CHANGED)
 
 
-def _lost(hint: int | None) -> Anchor:
-    position = hint or 0
-    return Anchor(position, position, AnchorState.LOST.value)
+def _lost(hint: int) -> Anchor:
+    return Anchor(hint, hint, LOST)
 
 
-def _find_all(text: str, sub: str, *, limit: int, start: int = 0, end: int | None = None) -> list[int] | None:
+def _find_all(text: str, sub: str, *, limit: int) -> list[int] | None:
     """Start of every (possibly overlapping) occurrence; None when there are more than `limit`."""
-    end = len(text) if end is None else end
     found = []
-    position = text.find(sub, start, end)
+    position = text.find(sub)
     while position != -1:
         if len(found) == limit:
             return None
         found.append(position)
-        position = text.find(sub, position + 1, end)
+        position = text.find(sub, position + 1)
     return found
 
 
@@ -170,14 +139,10 @@ def _find_all(text: str, sub: str, *, limit: int, start: int = 0, end: int | Non
 
 
 def _agreement(expected: str, found: str) -> int:
-    """How many characters of `expected` reappear, in order, in `found`."""
+    """How many characters of `expected` reappear, in order, in `found` (a longest common subsequence)."""
     if expected == found:
         return len(expected)
-    if not expected or not found:
-        return 0
-    return sum(
-        block.size for block in SequenceMatcher(None, expected, found, autojunk=False).get_matching_blocks()
-    )
+    return LCSseq.similarity(expected, found)
 
 
 def _context_agreement(selector: TextQuoteSelector, text: str, start: int, end: int) -> int:
@@ -245,185 +210,78 @@ def _pick(
 
 # --- Normalised matching: whitespace, typographic quotes and dashes, invisible characters -----
 
-_CHARACTER_MAP = str.maketrans(
-    {
-        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4`", "'"),
-        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
-        "\u2026": ".",
-    }
-)
-_SQUEEZE = re.compile(r"[\s\u00ad\u200b-\u200d\u2060\ufeff]+")
-
-
-def _normalize(text: str) -> tuple[str, list[int]]:
-    """The text with runs of whitespace collapsed to one space and look-alike characters unified.
-
-    Also returns, for each normalised character, its index in `text` (plus a final len(text)).
-    """
-    translated = text.translate(_CHARACTER_MAP)  # one character for one, so indexes hold
-    parts: list[str] = []
-    index: list[int] = []
-    position = 0
-    for match in _SQUEEZE.finditer(translated):
-        parts.append(translated[position : match.start()])
-        index.extend(range(position, match.start()))
-        if any(ch.isspace() for ch in match.group()):
-            parts.append(" ")
-            index.append(match.start())
-        position = match.end()
-    parts.append(translated[position:])
-    index.extend(range(position, len(text)))
-    index.append(len(text))
-    return "".join(parts), index
-
 
 @lru_cache(maxsize=8)
 def _normalized_text(text: str) -> tuple[str, list[int]]:
     # Re-anchoring looks up hundreds of claims in the same article text.
-    return _normalize(text)
+    return fold(text, casefold=False)
 
 
 def _normalized_spans(text: str, exact: str) -> list[tuple[int, int]]:
-    needle = _normalize(exact)[0].strip()
+    needle = fold(exact, casefold=False)[0].strip()
     if not needle:
         return []
-    haystack, index = _normalized_text(text)
+    haystack, origin = _normalized_text(text)
     starts = _find_all(haystack, needle, limit=_MAX_CANDIDATES) or []
-    return [(index[s], index[s + len(needle) - 1] + 1) for s in starts]
-
-
-def _fold(text: str) -> str:
-    return _normalize(text)[0].strip().lower()
+    return [(origin[s], origin[s + len(needle) - 1] + 1) for s in starts]
 
 
 # --- Fuzzy matching --------------------------------------------------------------------------
 
 
-def _myers(pattern: str, text: str, *, anchored: bool) -> list[int]:
-    """Edit distances between `pattern` and text ending at each position of `text`.
-
-    Myers' bit-parallel algorithm (J. ACM 46(3), 1999). With anchored=False the distance is to the
-    best substring ending there; with anchored=True to the whole of text[:j + 1].
-    """
-    m = len(pattern)
-    full = (1 << m) - 1
-    last = 1 << (m - 1)
-    peq: dict[str, int] = defaultdict(int)
-    for i, ch in enumerate(pattern):
-        peq[ch] |= 1 << i
-    carry = 1 if anchored else 0
-    pv, mv, score = full, 0, m
-    scores = []
-    for ch in text:
-        eq = peq.get(ch, 0)
-        xv = eq | mv
-        xh = (((eq & pv) + pv) ^ pv) | eq
-        ph = mv | (~(xh | pv) & full)
-        mh = pv & xh
-        if ph & last:
-            score += 1
-        elif mh & last:
-            score -= 1
-        ph = ((ph << 1) | carry) & full
-        mh = (mh << 1) & full
-        pv = mh | (~(xv | ph) & full)
-        mv = ph & xv
-        scores.append(score)
-    return scores
-
-
-def _edit_distance(a: str, b: str) -> int:
-    if not a or not b:
-        return max(len(a), len(b))
-    return _myers(a, b, anchored=True)[-1]
+@lru_cache(maxsize=256)
+def _folded(text: str) -> str:
+    return fold(text)[0].strip()
 
 
 def _similarity(exact: str, found: str) -> float:
-    a, b = _fold(exact), _fold(found)
+    """1 - edit distance / length, with case, spacing and typographic look-alikes not counted."""
+    a, b = _folded(exact), fold(found)[0].strip()
     if not a or not b:
         return 0.0
-    return 1 - _edit_distance(a, b) / max(len(a), len(b))
-
-
-def _seed_centers(selector: TextQuoteSelector, text: str, limit: int = 3) -> list[int]:
-    """Likely starts of the quote, by where pieces of prefix + exact + suffix still occur."""
-    quote = selector.prefix + selector.exact + selector.suffix
-    shift = len(selector.prefix)
-    k = 8 if len(quote) >= 32 else max(3, len(quote) // 4)
-    if len(quote) < k:
-        return []
-    count = min(24, len(quote) - k + 1)
-    offsets = sorted({round(i * (len(quote) - k) / max(count - 1, 1)) for i in range(count)})
-    bucket = max(8, len(selector.exact) // 4)
-    votes: dict[int, list[int]] = defaultdict(list)
-    for offset in offsets:
-        seed = quote[offset : offset + k]
-        if not seed.strip():
-            continue
-        for position in _find_all(text, seed, limit=_MAX_SEED_HITS) or []:
-            diagonal = position - offset + shift
-            votes[diagonal // bucket].append(diagonal)
-    ranked = sorted(
-        votes, key=lambda b: -(len(votes[b]) + len(votes.get(b - 1, ())) + len(votes.get(b + 1, ())))
-    )
-    centers = []
-    for b in ranked[:limit]:
-        diagonals = sorted(votes[b])
-        centers.append(diagonals[len(diagonals) // 2])
-    return centers
+    return Levenshtein.normalized_similarity(a, b)
 
 
 def _fuzzy(
-    selector: TextQuoteSelector, text: str, *, hint: int | None, hint_end: int | None, near_hint_only: bool
+    selector: TextQuoteSelector, text: str, *, hint: int, hint_end: int, near_hint_only: bool
 ) -> tuple[int, int] | None:
     exact = selector.exact
     m = len(exact)
     slack = max(24, m // 3)
     best: tuple[tuple, tuple[int, int]] | None = None
 
-    def consider(lo: int, hi: int, expected: int) -> None:
+    def consider(lo: int, hi: int) -> None:
         nonlocal best
-        span = _align(selector, text, lo, hi, expected)
+        span = _align(selector, text, lo, hi)
         if span is None:
             return
         similarity = _similarity(exact, text[span[0] : span[1]])
         if similarity < MIN_SIMILARITY:
             return
         fraction = _context_fraction(selector, text, *span)
-        key = (similarity + 0.1 * fraction, 0 if hint is None else -abs(span[0] - hint), fraction)
+        key = (similarity + 0.1 * fraction, -abs(span[0] - hint), fraction)
         if best is None or key > best[0]:
             best = (key, span)
 
-    if hint is not None:
-        hi = max(hint + m, hint_end or 0) + slack
-        consider(max(0, hint - slack), min(len(text), hi), hint)
-        # An edited claim still in its old surroundings: no need to search the rest of the text.
-        if near_hint_only or (best is not None and best[0][2] >= 0.5):
-            return None if best is None else best[1]
-    for center in _seed_centers(selector, text):
-        if hint is None or abs(center - hint) > slack:
-            consider(max(0, center - slack), min(len(text), center + m + slack), center)
+    consider(max(0, hint - slack), min(len(text), max(hint + m, hint_end) + slack))
+    # An edited claim still in its old surroundings: no need to search the rest of the text.
+    if near_hint_only or (best is not None and best[0][2] >= 0.5):
+        return None if best is None else best[1]
+    # Otherwise the claim may have moved as well as changed: look where its words fit best.
+    elsewhere = fuzz.partial_ratio_alignment(exact, text, score_cutoff=_ROUGH_SCORE)
+    if elsewhere is not None and abs(elsewhere.dest_start - hint) > slack:
+        consider(max(0, elsewhere.dest_start - slack), min(len(text), elsewhere.dest_end + slack))
     return None if best is None else best[1]
 
 
-def _align(selector: TextQuoteSelector, text: str, lo: int, hi: int, expected: int) -> tuple[int, int] | None:
-    """The substring of text[lo:hi] closest in edit distance to the quote, snapped to word edges."""
-    exact = selector.exact
+def _align(selector: TextQuoteSelector, text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """The stretch of text[lo:hi] closest to the quote, its edges fitted to the quote's own."""
     if hi <= lo:
         return None
-    scores = _myers(exact, text[lo:hi], anchored=False)
-    lowest = min(scores)
-    if lowest > 0.4 * len(exact):
-        return None  # far beyond MIN_SIMILARITY even allowing for case and whitespace, which count below
-    expected_end = expected + len(exact)
-    end = min((lo + j + 1 for j, s in enumerate(scores) if s == lowest), key=lambda e: abs(e - expected_end))
-    # Walk back from that end for the start, with the whole stretch up to `end` counted.
-    back = _myers(exact[::-1], text[lo:end][::-1], anchored=True)
-    lowest = min(back)
-    length = min((j + 1 for j, s in enumerate(back) if s == lowest), key=lambda n: abs(n - len(exact)))
-    start = end - length
-    return _snap(selector, text, start, end, lo, hi)
+    found = fuzz.partial_ratio_alignment(selector.exact, text[lo:hi], score_cutoff=_ROUGH_SCORE)
+    if found is None:
+        return None
+    return _fit_edges(selector, text, lo + found.dest_start, lo + found.dest_end, lo, hi)
 
 
 def _is_word_edge(text: str, position: int) -> bool:
@@ -432,35 +290,51 @@ def _is_word_edge(text: str, position: int) -> bool:
     return not (text[position - 1].isalnum() and text[position].isalnum())
 
 
-def _snap(selector: TextQuoteSelector, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-    """Move the edges of a fuzzy match to where the quote's own edges are.
+def _fit_edges(
+    selector: TextQuoteSelector, text: str, start: int, end: int, lo: int, hi: int
+) -> tuple[int, int]:
+    """Move the edges of an approximate match to where the quote's own edges are.
 
-    Edit distance alone happily starts a match on the tail of the previous word ("h. Unemployment"
-    for "The unemployment"); among close-enough edges, prefer those that look like the quote's.
+    The alignment is as long as the quote, so when words were added or removed one of its edges is
+    off ("day. Unemployment" for "The unemployment rate"). Among nearby edges that look like the quote's
+    (a word edge where the quote starts a word, a full stop where it ends on one), take those that make
+    the stretch most like the quote.
     """
     exact = selector.exact
     starts_at_edge = not selector.prefix or _is_word_edge(selector.prefix[-1] + exact[0], 1)
     ends_at_edge = not selector.suffix or _is_word_edge(exact[-1] + selector.suffix[0], 1)
-    reach = 12
+    # MIN_SIMILARITY allows a quarter of the quote edited, so an edge may be a third of it away.
+    reach = max(12, len(exact) // 3)
 
-    def start_fits(s: int) -> int:
+    def start_fits(s: int) -> bool:
         fits = text[s].isalnum() == exact[0].isalnum() and text[s].isspace() == exact[0].isspace()
-        return int(fits and (_is_word_edge(text, s) or not starts_at_edge))
+        return fits and (_is_word_edge(text, s) or not starts_at_edge)
 
-    def end_fits(e: int) -> int:
+    def end_fits(e: int) -> bool:
         fits = text[e - 1].isalnum() == exact[-1].isalnum() and text[e - 1].isspace() == exact[-1].isspace()
-        return int(fits and (_is_word_edge(text, e) or not ends_at_edge))
+        return fits and (_is_word_edge(text, e) or not ends_at_edge)
 
-    def key(s: int, e: int, fits: int) -> tuple:
+    starts = [s for s in range(max(lo, start - reach), min(hi, start + reach + 1)) if start_fits(s)]
+    ends = [e for e in range(max(lo + 1, end - reach), min(hi, end + reach) + 1) if end_fits(e)]
+    starts.append(start)
+    ends.append(end)
+
+    def key(s: int, e: int, fits: bool, moved: int) -> tuple:
+        # Close enough with a fitting edge, then as close as can be, then as little moved as can be.
         similarity = _similarity(exact, text[s:e])
-        return (similarity >= MIN_SIMILARITY and fits, similarity)
+        return (similarity >= MIN_SIMILARITY and fits, similarity, -moved)
 
-    if not start_fits(start):
-        candidates = [s for s in range(max(lo, start - reach), min(end, start + reach + 1)) if start_fits(s)]
-        start = max([start, *candidates], key=lambda s: key(s, end, start_fits(s)))
-    if not end_fits(end):
-        candidates = [e for e in range(max(start + 1, end - reach), min(hi, end + reach) + 1) if end_fits(e)]
-        end = max([end, *candidates], key=lambda e: key(start, e, end_fits(e)))
+    for _ in range(2):  # the best end depends on the start and the other way round
+        end = max(
+            (e for e in ends if e > start),
+            key=lambda e: key(start, e, end_fits(e), abs(e - end)),
+            default=end,
+        )
+        start = max(
+            (s for s in starts if s < end),
+            key=lambda s: key(s, end, start_fits(s), abs(s - start)),
+            default=start,
+        )
     return start, end
 
 
@@ -566,12 +440,6 @@ def utf16_to_index(text: str, utf16_offset: int) -> int:
     if before and pairs[before - 1] + 1 == utf16_offset:
         raise ValueError(f"UTF-16 offset {utf16_offset} falls inside a surrogate pair.")
     return utf16_offset - before
-
-
-def index_to_utf16(text: str, index: int) -> int:
-    if not 0 <= index <= len(text):
-        raise ValueError(f"Index {index} is outside the text (0 to {len(text)}).")
-    return index + sum(1 for _ in _ASTRAL.finditer(text, 0, index))
 
 
 def resolve_browser_selection(

@@ -20,9 +20,17 @@ import math
 import re
 from dataclasses import dataclass
 
-from claims.choices import ClaimKind
+__all__ = ["CHECKWORTHY_THRESHOLD", "KINDS", "Assessment", "assess"]
 
-__all__ = ["CHECKWORTHY_THRESHOLD", "Assessment", "assess"]
+# Kinds of claim: the same values as claims.choices.ClaimKind, which the models store.
+FACTUAL = "factual"
+STATISTICAL = "statistical"
+QUOTE = "quote"
+PREDICTION = "prediction"
+OPINION = "opinion"
+QUESTION = "question"
+OTHER = "other"
+KINDS = (FACTUAL, STATISTICAL, QUOTE, PREDICTION, OPINION, QUESTION, OTHER)
 
 # A sentence is "check-worthy" at or above this score: with the bias below, it takes about two
 # independent factual signals (a number and a named actor, an event and a date, ...) that no
@@ -33,7 +41,7 @@ CHECKWORTHY_THRESHOLD = 0.5
 @dataclass(frozen=True, slots=True)
 class Assessment:
     score: float  # in [0, 1]
-    kind: str  # a claims.choices.ClaimKind value
+    kind: str  # one of KINDS
     reasons: tuple[str, ...]
 
 
@@ -284,7 +292,7 @@ def assess(sentence: str) -> Assessment:
     """Score one sentence for check-worthiness and say what kind of claim it is."""
     text = " ".join(sentence.replace("’", "'").split())
     if not text:
-        return Assessment(score=_sigmoid(_BIAS + _W_VERY_SHORT), kind=ClaimKind.OTHER.value, reasons=())
+        return Assessment(score=_sigmoid(_BIAS + _W_VERY_SHORT), kind=OTHER, reasons=())
     tokens = _Tokens(text)
     logit = _BIAS
     # Weight of what states a checkable fact (numbers, dates, events...), against the weight of
@@ -379,20 +387,20 @@ def assess(sentence: str) -> Assessment:
         reasons.append("quotation")
 
     if is_question:
-        kind = ClaimKind.QUESTION
+        kind = QUESTION
     elif has_quote or attribution:
-        kind = ClaimKind.QUOTE
+        kind = QUOTE
     elif percent or money or number_word or (number and not _only_years(text)):
-        kind = ClaimKind.STATISTICAL
+        kind = STATISTICAL
     elif future:
-        kind = ClaimKind.PREDICTION
+        kind = PREDICTION
     elif opinion > 0 and opinion >= fact:
-        kind = ClaimKind.OPINION
+        kind = OPINION
     elif entities or event or date or comparison:
-        kind = ClaimKind.FACTUAL
+        kind = FACTUAL
     else:
-        kind = ClaimKind.OTHER
-    return Assessment(score=_sigmoid(logit), kind=kind.value, reasons=tuple(reasons))
+        kind = OTHER
+    return Assessment(score=_sigmoid(logit), kind=kind, reasons=tuple(reasons))
 
 
 def _only_years(text: str) -> bool:

@@ -14,13 +14,17 @@ sentences, never lose or duplicate a character.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
 import pysbd
 from pysbd.languages import LANGUAGE_CODES
 
-__all__ = ["Span", "split_sentences", "normalise_language"]
+from claims.text.scripts import UNSPACED_CHARACTER
+from claims.text.shortening import keep_end, keep_start
+
+__all__ = ["Span", "normalise_language", "split_label", "split_points", "split_sentences"]
 
 DEFAULT_LANGUAGE = "en"
 
@@ -261,3 +265,66 @@ def _fallback_cuts(block: str) -> list[int]:
     cuts = [m.end() for m in _FALLBACK_BOUNDARY_RE.finditer(block)]
     cuts.append(len(block))
     return cuts
+
+
+# --- where a claim can be split in two -----------------------------------------------------------
+
+MAX_SPLIT_POINTS = 8
+# Clause punctuation, strongest first: a split there leaves two parts that read as statements.
+# Western marks count when a space follows (not "3:1", "1,000"), the full-width ones of Chinese and
+# Japanese always; a closing quote or bracket right after the mark stays with the first part.
+_STRONG_BREAK_RE = re.compile(r"[;:][\"'”’»)\]]*(?=\s)|[；：]|(?<!\d)[–—](?!\d)|\s-\s")
+_WEAK_BREAK_RE = re.compile(r",[\"'”’»)\]]*(?=\s)|[，、]|\s\(")
+# A conjunction opens a clause of its own ("..., but the bridge is over budget").
+# ("since", "after", "until" are left out: as often as not they start a phrase of time, not a clause.)
+_CONJUNCTIONS = frozenset(
+    "and but or nor yet while whilst whereas although though because which unless".split()
+)
+_SPLIT_WORD_RE = re.compile(
+    rf"{UNSPACED_CHARACTER.pattern}|(?:(?!{UNSPACED_CHARACTER.pattern})[^\W_])+(?:['’][^\W_]+)*"
+)
+_MIN_WORDS_AFTER_PUNCTUATION = 2  # "Prices rose, | officials said."
+_MIN_WORDS_AROUND_CONJUNCTION = 3  # not "bread | and butter"
+
+
+def split_points(text: str) -> list[int]:
+    """Offsets into ``text`` (code points) where a claim can be cut into two checkable parts.
+
+    After clause punctuation (; : – — , and before an opening parenthesis) and before a conjunction
+    ("and", "but", "while", "because", "which"...), each offset being where the second part's first
+    word starts. Both parts keep a few words; at most MAX_SPLIT_POINTS offsets are offered, punctuation
+    before conjunctions, in text order. An empty list when the claim has no such place.
+    """
+    words = [(m.start(), m.group().lower()) for m in _SPLIT_WORD_RE.finditer(text)]
+    starts = [start for start, _ in words]
+    ranked: dict[int, int] = {}  # offset -> rank (0 is the strongest kind of break)
+
+    def offer(at: int, rank: int, minimum: int) -> None:
+        while at < len(text) and text[at].isspace():
+            at += 1
+        before = bisect_left(starts, at)  # words that start before the cut
+        if before >= minimum and len(starts) - before >= minimum and not text[:at].isspace():
+            ranked[at] = min(rank, ranked.get(at, rank))
+
+    for rank, pattern in enumerate((_STRONG_BREAK_RE, _WEAK_BREAK_RE)):
+        for match in pattern.finditer(text):
+            # After the mark (and any closing quote); an opening parenthesis goes with what follows.
+            at = match.end() - 1 if match.group().endswith("(") else match.end()
+            offer(at, rank, _MIN_WORDS_AFTER_PUNCTUATION)
+    for start, word in words:
+        if word in _CONJUNCTIONS:
+            offer(start, 2, _MIN_WORDS_AROUND_CONJUNCTION)
+
+    # Too many to choose from: the strongest breaks, and among equals those nearest the middle.
+    middle = len(text) / 2
+    kept = sorted(ranked, key=lambda at: (ranked[at], abs(at - middle)))[:MAX_SPLIT_POINTS]
+    return sorted(kept)
+
+
+def split_label(text: str, at: int, *, context: int = 30) -> str:
+    """A menu label for cutting ``text`` at ``at``: "…words before ‖ words after…", cut at word boundaries."""
+    if not 0 < at < len(text):
+        raise ValueError(f"A split point must lie inside the text (1 to {len(text) - 1}), not {at}.")
+    before = keep_end(text[:at].rstrip(), context)
+    after = keep_start(text[at:].lstrip(), context)
+    return f"{before} ‖ {after}"

@@ -39,7 +39,7 @@ def test_json_lines_are_read_record_by_record_with_reasons_for_failures(tmp_path
             "text": "The dam is 120 metres high.",
             "published_at": "2024-01-02",
         },
-        {"title": "Dup", "url": "https://example.org/one", "text": "Other words."},
+        {"title": "Dup", "url": "https://example.org/one", "text": "Other words about the same dam."},
         {"title": "Empty", "text": "   "},
         {"title": "Bad date", "text": "Some text.", "published_at": "yesterday"},
     ]
@@ -66,3 +66,25 @@ def test_nothing_ingested_is_an_error(tmp_path):
     with pytest.raises(CommandError):
         run(str(tmp_path / "missing.txt"))
     assert Article.objects.count() == 0
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(tmp_path, settings, seed_article_path):
+    settings.INGEST_MAX_BYTES = 1024 * 1024
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"The council met on Tuesday. " * 40_000)
+
+    out, err = run(str(big), str(seed_article_path))
+
+    assert "big.txt: failed: the file is larger than the 1.0 MB we accept" in err
+    assert "Summary: 1 ingested, 0 duplicates, 1 failed" in out
+
+
+def test_a_latin_1_file_is_ingested_with_its_accents(tmp_path):
+    path = tmp_path / "old.txt"
+    path.write_bytes(
+        "It was déjà vu for the council, which met on Tuesday to discuss the new café.".encode("latin-1")
+    )
+
+    run(str(path))
+
+    assert Article.objects.get().text.endswith("the new café.")

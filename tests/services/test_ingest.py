@@ -93,7 +93,7 @@ def test_the_same_text_twice_is_found_not_stored_twice(alice, bob):
 
 def test_the_same_canonical_url_is_found_not_stored_twice(alice):
     first = article_ingest_text(
-        text="One text.", url="https://Example.org/story?utm_source=x#top", user=alice
+        text="One text about the story.", url="https://Example.org/story?utm_source=x#top", user=alice
     )
     second = article_ingest_text(text="A corrected text.", url="https://example.org/story", user=alice)
 
@@ -129,6 +129,71 @@ def test_an_oversized_upload_is_refused(alice, settings):
     settings.INGEST_MAX_BYTES = 1000
     with pytest.raises(InputRejected):
         article_ingest_upload(filename="long.txt", data=b"word " * 1000, user=alice)
+    assert Article.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "text", ["x", "?", "Hi", "ok ok", "date 2024-01-02\nYes."], ids=["letter", "mark", "word", "two", "dated"]
+)
+def test_text_too_short_to_hold_a_claim_is_refused_and_nothing_stored(alice, text):
+    with pytest.raises(InputRejected, match="too short to check"):
+        article_ingest_text(text=text, user=alice)
+    assert Article.objects.count() == 0
+
+
+def test_a_short_sentence_in_a_script_without_spaces_is_accepted(alice):
+    article = article_ingest_text(text="東京で雨。", user=alice).article
+    assert article.claims.get().text == "東京で雨。"
+
+
+def test_a_paste_with_unreadable_characters_is_refused_and_nothing_stored(alice):
+    with pytest.raises(InputRejected) as refused:
+        article_ingest_text(text="The Caf\ufffd Royal was sold for 5 million euros on Tuesday.", user=alice)
+    assert "could not be read" in refused.value.message and "nothing was stored" in refused.value.message
+    assert Article.objects.count() == 0
+
+
+def test_a_latin_1_upload_is_stored_as_the_text_it_was(alice):
+    data = "It was déjà vu for the council, which met on Tuesday to discuss the new café.".encode("latin-1")
+    article = article_ingest_upload(filename="notes.txt", data=data, user=alice).article
+    assert article.text == "It was déjà vu for the council, which met on Tuesday to discuss the new café."
+
+
+def test_a_utf_16_upload_without_a_bom_is_stored_not_refused(alice):
+    data = "Der Stadtrat hat am Dienstag die Straßenbahn verlängert.".encode("utf-16-le")
+    article = article_ingest_upload(filename="notiz.txt", data=data, user=alice).article
+    assert article.text == "Der Stadtrat hat am Dienstag die Straßenbahn verlängert."
+
+
+LONG_TITLE = "Tram line extended to the airport " * 30  # 1,020 characters
+
+
+def assert_cut_at_a_word(title, original):
+    kept = title.removesuffix("…")
+    assert len(title) <= 500 and title.endswith("…")
+    assert original.startswith(kept) and original[len(kept)] == " "
+
+
+def test_a_page_with_an_overlong_title_is_stored_with_the_title_cut_to_fit(alice, settings):
+    page = ARTICLE_HTML.replace("Tram line extended | City Herald", LONG_TITLE)
+    page = page.replace("<h1>Tram line extended</h1>", "")
+    with LocalSite({"/tram": Page(body=page.encode())}) as site:
+        settings.FETCH_ALLOWED_HOSTS = [site.host]
+        article = article_ingest_url(url=site.url("/tram"), user=alice).article
+    assert_cut_at_a_word(article.title, LONG_TITLE)
+
+
+def test_an_uploaded_page_with_an_overlong_title_is_stored_with_the_title_cut_to_fit(alice):
+    page = ARTICLE_HTML.replace("Tram line extended | City Herald", LONG_TITLE).replace(
+        "<h1>Tram line extended</h1>", ""
+    )
+    article = article_ingest_upload(filename="tram.html", data=page.encode(), user=alice).article
+    assert_cut_at_a_word(article.title, LONG_TITLE)
+
+
+def test_an_overlong_title_typed_by_a_person_is_refused_and_nothing_stored(alice):
+    with pytest.raises(InputRejected, match="1,019 characters long; keep it to 500 at most"):
+        article_ingest_text(text="The council met on Tuesday.", title=LONG_TITLE, user=alice)
     assert Article.objects.count() == 0
 
 

@@ -5,8 +5,19 @@ import time
 
 import pytest
 
-from claims.choices import ClaimKind
-from claims.text.checkworthiness import CHECKWORTHY_THRESHOLD, Assessment, assess
+from claims.text.checkworthiness import (
+    CHECKWORTHY_THRESHOLD,
+    FACTUAL,
+    KINDS,
+    OPINION,
+    OTHER,
+    PREDICTION,
+    QUESTION,
+    QUOTE,
+    STATISTICAL,
+    Assessment,
+    assess,
+)
 from claims.text.splitting import split_sentences
 
 # The seed file begins with "date YYYY-MM-DD" (publication date, not article text); in this file
@@ -59,7 +70,7 @@ def test_the_seed_articles_factual_sentences_score_above_its_advocacy(seed_score
 def test_the_seed_advocacy_sentence_is_an_opinion_and_says_why(seed_text):
     sentence = next(s.text for s in split_sentences(seed_text) if "it is essential" in s.text)
     result = assess(sentence)
-    assert result.kind == ClaimKind.OPINION
+    assert result.kind == OPINION
     assert "opinion marker: it is essential" in result.reasons
     assert "hedge: some may" in result.reasons
 
@@ -68,7 +79,7 @@ def test_the_seed_factual_sentence_names_its_entities(seed_text):
     sentence = next(s.text for s in split_sentences(seed_text) if s.text.startswith("Led by"))
     result = assess(sentence)
     assert "names an entity: Moussa Abu Marzouk" in result.reasons
-    assert result.kind == ClaimKind.FACTUAL
+    assert result.kind == FACTUAL
 
 
 # --- kinds ----------------------------------------------------------------------------------------
@@ -77,17 +88,17 @@ def test_the_seed_factual_sentence_names_its_entities(seed_text):
 @pytest.mark.parametrize(
     ("sentence", "kind"),
     [
-        ("Will the government raise taxes next year?", ClaimKind.QUESTION),
-        ('"We will not negotiate with terrorists," the minister said.', ClaimKind.QUOTE),
-        ("According to the ministry, the new bridge opened to traffic on Monday.", ClaimKind.QUOTE),
-        ("Unemployment fell to 4.5% in March, down from 5.1% a year earlier.", ClaimKind.STATISTICAL),
-        ("The central bank is expected to raise interest rates next month.", ClaimKind.PREDICTION),
+        ("Will the government raise taxes next year?", QUESTION),
+        ('"We will not negotiate with terrorists," the minister said.', QUOTE),
+        ("According to the ministry, the new bridge opened to traffic on Monday.", QUOTE),
+        ("Unemployment fell to 4.5% in March, down from 5.1% a year earlier.", STATISTICAL),
+        ("The central bank is expected to raise interest rates next month.", PREDICTION),
         (
             "I believe we should invest more in our children, because it is the right thing to do.",
-            ClaimKind.OPINION,
+            OPINION,
         ),
-        ("President Joe Biden signed the Inflation Reduction Act in August 2022.", ClaimKind.FACTUAL),
-        ("The weather is nice.", ClaimKind.OTHER),
+        ("President Joe Biden signed the Inflation Reduction Act in August 2022.", FACTUAL),
+        ("The weather is nice.", OTHER),
     ],
 )
 def test_it_tells_the_kind_of_a_clear_example(sentence, kind):
@@ -96,7 +107,7 @@ def test_it_tells_the_kind_of_a_clear_example(sentence, kind):
 
 def test_every_kind_is_a_claim_kind_value():
     for sentence in ["Why?", "", "Ok.", "He said so.", "In 2020, 3 people died."]:
-        assert assess(sentence).kind in ClaimKind.values
+        assert assess(sentence).kind in KINDS
 
 
 # --- scores and reasons ----------------------------------------------------------------------------

@@ -189,6 +189,43 @@ class TestDecodeBytes:
     def test_it_ignores_an_unknown_declared_charset(self):
         assert decode_bytes("naïve".encode(), declared_charset="x-no-such-charset") == "naïve"
 
+    @pytest.mark.parametrize(
+        "text, encoding",
+        [
+            ("Ça va.", "latin-1"),
+            ("São Paulo", "latin-1"),
+            ("It was déjà vu for the council, which met on Tuesday to discuss the new café.", "latin-1"),
+            ("It was déjà vu for the council, which met on Tuesday to discuss the new café.", "cp1252"),
+            (
+                "Prices rose 4% in March, the council said. “It’s déjà vu,” a café owner told reporters.",
+                "cp1252",
+            ),
+        ],
+    )
+    def test_western_text_without_a_charset_is_not_read_as_another_code_page(self, text, encoding):
+        assert decode_bytes(text.encode(encoding)) == text
+
+    @pytest.mark.parametrize(
+        "text, encoding",
+        [
+            ("Zażółć gęślą jaźń, powiedział minister w poniedziałek.", "cp1250"),
+            ("Делегация прибыла в Москву для переговоров.", "cp1251"),
+            ("Делегация прибыла в Москву для переговоров.", "koi8-r"),
+            ("Η κυβέρνηση ενέκρινε τον προϋπολογισμό την Τρίτη.", "cp1253"),
+            ("東京で雨が降りました。会議は延期されました。", "shift_jis"),
+        ],
+    )
+    def test_other_languages_without_a_charset_are_still_recognised(self, text, encoding):
+        assert decode_bytes(text.encode(encoding)) == text
+
+    @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+    @pytest.mark.parametrize(
+        "text",
+        ["Grüße aus München, sagte der Bürgermeister.", "Делегация прибыла в Москву для переговоров."],
+    )
+    def test_it_decodes_utf_16_without_a_bom(self, text, encoding):
+        assert decode_bytes(text.encode(encoding)) == text
+
     @pytest.mark.parametrize("data", BINARY_SAMPLES.values(), ids=BINARY_SAMPLES.keys())
     def test_it_refuses_binary_data(self, data):
         with pytest.raises(InputRejected, match="looks like a binary file"):
@@ -264,6 +301,14 @@ class TestExtractFromHtml:
         assert 'href="https://daily.example/local/page"' in html  # relative links made absolute
         assert "alert" not in article.text
 
+    def test_an_overlong_title_is_cut_at_a_word_to_fit(self):
+        title = "Council backs tram extension " * 40  # 1,160 characters of keyword stuffing
+        page = f"<html><head><title>{title}</title></head><body><article><p>{ARTICLE_PARAGRAPHS[0]}</p></article></body></html>"
+        article = extract_from_html(page)
+        assert len(article.title) <= 500 and article.title.endswith(" Council backs tram extension…")
+        assert article.text == ARTICLE_PARAGRAPHS[0]
+        assert extract_from_html(page, max_title_chars=20).title == "Council backs tram…"
+
     def test_it_refuses_a_page_without_article_text(self):
         menu_only = "<html><body><nav><a href='/'>Home</a> <a href='/about'>About us</a></nav></body></html>"
         with pytest.raises(InputRejected, match="We could not find any article text on that page."):
@@ -286,14 +331,40 @@ class TestExtractFromText:
         with pytest.raises(InputRejected, match="There is no text to check."):
             extract_from_text(" \n\t\u200b ")
 
+    @pytest.mark.parametrize("text", ["x", ".", "Hi", "Yes, no.", "date 2023-11-06\nOK then", "a b c"])
+    def test_it_refuses_text_too_short_to_hold_a_claim(self, text):
+        with pytest.raises(InputRejected, match="too short to check"):
+            extract_from_text(text)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Prices rose 4%.",
+            "The sky is green.",
+            "東京で雨。",
+            "政府批准了预算。",
+            "ارتفعت الأسعار بنسبة ٥٪.",
+        ],
+    )
+    def test_a_single_short_sentence_is_enough(self, text):
+        assert extract_from_text(text).text == text
+
+    @pytest.mark.parametrize("broken", ["Caf\ufffd au lait", "\ufffd\ufffd\ufffd"])
+    def test_it_refuses_text_with_characters_that_could_not_be_read(self, broken):
+        with pytest.raises(InputRejected, match="characters that could not be read.*nothing was stored"):
+            extract_from_text(f"The {broken} was sold for 5 euros on Tuesday.")
+
     def test_it_refuses_text_that_is_only_a_date_line(self):
         with pytest.raises(InputRejected, match="There is no text to check."):
             extract_from_text("date 2023-11-06\n")
 
-    def test_it_refuses_text_longer_than_the_limit(self, settings):
-        settings.INGEST_MAX_CHARS = 100
+    def test_it_refuses_text_longer_than_the_limit(self):
         with pytest.raises(InputRejected, match="at most 100"):
-            extract_from_text("x" * 101)
+            extract_from_text("x" * 101, max_chars=100)
+
+    def test_its_default_limit_is_half_a_million_characters(self):
+        with pytest.raises(InputRejected, match="at most 500,000"):
+            extract_from_text("word " * 100_001)
 
 
 class TestExtractFromUpload:
@@ -311,6 +382,37 @@ class TestExtractFromUpload:
     def test_a_text_file_in_windows_1252_is_read_correctly(self):
         article = extract_from_upload("old.txt", "Le café – “quoted” – est très bon.".encode("cp1252"))
         assert article.text == "Le café – “quoted” – est très bon."
+
+    def test_a_latin_1_file_reads_cafe_as_cafe(self):
+        data = "It was déjà vu for the council, which met on Tuesday to discuss the new café.".encode(
+            "latin-1"
+        )
+        assert extract_from_upload("notes.txt", data).text == (
+            "It was déjà vu for the council, which met on Tuesday to discuss the new café."
+        )
+
+    def test_a_utf_16_file_without_a_bom_is_read_not_refused_as_binary(self):
+        data = "Der Stadtrat hat am Dienstag die Straßenbahn verlängert.".encode("utf-16-le")
+        assert (
+            extract_from_upload("notiz.txt", data).text
+            == "Der Stadtrat hat am Dienstag die Straßenbahn verlängert."
+        )
+
+    def test_a_file_saved_with_replacement_characters_in_it_is_refused(self):
+        data = "The Caf\ufffd Royal was sold for 5 million euros on Tuesday.".encode()
+        with pytest.raises(InputRejected, match="could not be read"):
+            extract_from_upload("damaged.txt", data)
+
+    def test_a_markdown_heading_longer_than_a_title_may_be_is_cut(self):
+        heading = "Bridge " * 100
+        article = extract_from_upload("story.md", f"# {heading}\n\nThe vote was 9 to 4.".encode())
+        assert len(article.title) <= 500 and article.title.endswith("Bridge…")
+        short = extract_from_upload("story.md", b"# Bridge\n\nThe vote was 9 to 4.", max_title_chars=3)
+        assert short.title == "Br…"
+
+    def test_a_one_character_file_is_refused(self):
+        with pytest.raises(InputRejected, match="too short to check"):
+            extract_from_upload("x.txt", b"x")
 
     def test_an_html_file_is_extracted_like_a_page(self):
         article = extract_from_upload("page.htm", NEWS_PAGE.encode("utf-8"))
@@ -334,10 +436,13 @@ class TestExtractFromUpload:
         with pytest.raises(InputRejected, match="looks like a binary file"):
             extract_from_upload("sneaky.txt", BINARY_SAMPLES["png"])
 
-    def test_a_file_over_the_size_limit_is_refused(self, settings):
-        settings.INGEST_MAX_BYTES = 1024
+    def test_a_file_over_the_size_limit_is_refused(self):
         with pytest.raises(InputRejected, match="larger than"):
-            extract_from_upload("long.txt", b"a" * 1025)
+            extract_from_upload("long.txt", b"a" * 1025, max_bytes=1024)
+
+    def test_its_default_size_limit_is_five_megabytes(self):
+        with pytest.raises(InputRejected, match="larger than the 5 MB we accept"):
+            extract_from_upload("long.txt", b"word " * (1024 * 1024 + 1))
 
 
 class TestExtractFromFetch:

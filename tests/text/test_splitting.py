@@ -5,7 +5,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claims.text import splitting
-from claims.text.splitting import Span, normalise_language, split_sentences
+from claims.text.splitting import (
+    MAX_SPLIT_POINTS,
+    Span,
+    normalise_language,
+    split_label,
+    split_points,
+    split_sentences,
+)
 
 
 def texts(spans: list[Span]) -> list[str]:
@@ -266,3 +273,110 @@ def test_any_text_is_covered_exactly_once_by_ordered_stripped_spans(text, langua
 @given(text=st.text())
 def test_arbitrary_unicode_is_covered_exactly_once(text):
     assert_exact_cover(text, split_sentences(text))
+
+
+# --- split points: where a reviewer can cut a claim in two ------------------------------------------
+
+
+def parts(text):
+    """Each split point as (first part, second part), whitespace at the cut left out."""
+    return [(text[:at].rstrip(), text[at:]) for at in split_points(text)]
+
+
+def test_a_claim_splits_after_clause_punctuation_at_the_next_word():
+    text = "The bridge opened in 1974; it was closed for repairs in 2019."
+    assert parts(text) == [("The bridge opened in 1974;", "it was closed for repairs in 2019.")]
+
+
+def test_a_claim_splits_before_a_conjunction_that_opens_a_clause():
+    text = "Prices rose by 4% in May but wages fell by 2% in the same month."
+    assert parts(text) == [("Prices rose by 4% in May", "but wages fell by 2% in the same month.")]
+
+
+def test_a_comma_before_a_conjunction_is_one_split_point_not_two():
+    text = "The minister said the bridge would open in 2026, but critics say it is over budget."
+    assert parts(text) == [
+        ("The minister said the bridge would open in 2026,", "but critics say it is over budget.")
+    ]
+
+
+def test_a_quotation_keeps_its_closing_mark_and_a_parenthesis_goes_with_what_follows():
+    assert parts('"We will not accept this," the senator said on Monday.') == [
+        ('"We will not accept this,"', "the senator said on Monday.")
+    ]
+    text = "The report by the World Bank (published on Monday) covers inflation."
+    assert ("The report by the World Bank", "(published on Monday) covers inflation.") in parts(text)
+
+
+def test_numbers_and_compounds_are_not_split_points():
+    text = "The stadium holds 40,000 people and the final ended 3–1 at 10:30 pm."
+    assert split_points(text) == [text.index("and the final")]
+    assert split_points("A well-known Anglo-French study found nothing new.") == []
+
+
+def test_no_part_is_left_without_words():
+    for text in (
+        "Yes, indeed.",
+        "He left — quietly.",
+        "Bread and butter.",
+        "And then, nothing.",
+        "x",
+        "",
+        "   ",
+    ):
+        for first, second in parts(text):
+            assert len(first.split()) >= 2 and len(second.split()) >= 2
+
+
+def test_a_claim_without_a_clause_break_offers_nothing():
+    assert split_points("Turnout was 38 percent in the northern districts.") == []
+
+
+def test_chinese_splits_after_a_full_width_comma():
+    text = "政府周二批准了预算，但反对派表示将提出质疑。"
+    assert parts(text) == [("政府周二批准了预算，", "但反对派表示将提出质疑。")]
+
+
+def test_a_long_claim_offers_at_most_eight_points_preferring_punctuation():
+    clauses = [f"clause number {i} says something about prices" for i in range(12)]
+    text = "; ".join(clauses) + " and wages and rents and fares rose."
+    points = split_points(text)
+    assert len(points) == MAX_SPLIT_POINTS
+    assert all(text[at - 2] == ";" for at in points)
+    assert points == sorted(points)
+
+
+def test_the_label_shows_whole_words_either_side_of_the_cut():
+    text = "The minister said the bridge would open in 2026, but critics say it is over budget."
+    at = text.index("but")
+    assert split_label(text, at) == "…bridge would open in 2026, ‖ but critics say it is over…"
+    assert split_label(text, at, context=200) == (
+        "The minister said the bridge would open in 2026, ‖ but critics say it is over budget."
+    )
+
+
+def test_a_label_outside_the_text_is_refused():
+    with pytest.raises(ValueError):
+        split_label("Some text", 0)
+    with pytest.raises(ValueError):
+        split_label("Some text", 9)
+
+
+_CLAIMS = st.lists(
+    st.sampled_from(
+        ["The", "bridge", "and", "but", "which", ",", ";", "—", "(", ")", "3–1", "“", "”", " ", "\n", "中"]
+    ),
+    max_size=40,
+).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_CLAIMS)
+def test_split_points_are_word_starts_inside_the_text_with_text_either_side(text):
+    points = split_points(text)
+    assert points == sorted(set(points)) and len(points) <= MAX_SPLIT_POINTS
+    for at in points:
+        assert 0 < at < len(text) and not text[at].isspace()
+        assert text[:at].strip() and text[at:].strip()
+        label = split_label(text, at)
+        assert " ‖ " in label

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import filesizeformat
 
 from claims.choices import IngestMethod
 from claims.errors import InputRejected
@@ -48,7 +49,8 @@ def _ingest_record(line: str):
 def _ingest_file(path: Path):
     # Refuse an oversized file before reading it into memory.
     if path.stat().st_size > settings.INGEST_MAX_BYTES:
-        raise InputRejected(f"the file is larger than {settings.INGEST_MAX_BYTES // (1024 * 1024)} MB")
+        limit = filesizeformat(settings.INGEST_MAX_BYTES).replace("\xa0", " ")
+        raise InputRejected(f"the file is larger than the {limit} we accept")
     return article_ingest_upload(filename=path.name, data=path.read_bytes(), method=IngestMethod.COMMAND)
 
 
