@@ -2,8 +2,7 @@
 
 from claims.choices import AnchorState
 from claims.models import Claim
-
-_LABEL_CONTEXT = 24
+from claims.text.splitting import split_label, split_points
 
 
 def _neighbours_in(claim: Claim, article_claims: list[Claim]) -> dict:
@@ -45,27 +44,12 @@ def claim_neighbours(*, claim: Claim, article_claims: list[Claim] | None = None)
     return {"previous": previous, "next": following}
 
 
-def split_points(claim: Claim) -> list[int]:
-    """Article offsets where a claim can be split: the start of every word after the first."""
-    points = []
-    text = claim.text
-    for index in range(1, len(text)):
-        if not text[index].isspace() and text[index - 1].isspace():
-            points.append(claim.start + index)
-    return points
-
-
 def split_choices(claim: Claim) -> list[tuple[int, str]]:
-    """(article offset, label) for each place the claim can be split, the label showing the cut in context."""
-    choices = []
-    for at in split_points(claim):
-        index = at - claim.start
-        before = claim.text[max(0, index - _LABEL_CONTEXT) : index].rstrip()
-        after = claim.text[index : index + _LABEL_CONTEXT].rstrip()
-        ellipsis_before = "…" if index > _LABEL_CONTEXT else ""
-        ellipsis_after = "…" if index + _LABEL_CONTEXT < len(claim.text) else ""
-        choices.append((at, f"{ellipsis_before}{before} ‖ {after}{ellipsis_after}"))
-    return choices
+    """(article offset, label) for each sensible place to split the claim: clause breaks, not every word.
+
+    Any other place can still be given by typing the first words of the second part.
+    """
+    return [(claim.start + at, split_label(claim.text, at)) for at in split_points(claim.text)]
 
 
 def claim_edit_options(*, claim: Claim, article_claims: list[Claim] | None = None) -> dict:

@@ -410,11 +410,6 @@ def test_a_claim_whose_verdict_is_awaiting_approval_or_published_cannot_be_split
     assert database_state() == before
 
 
-def test_split_points_are_the_starts_of_words_after_the_first(claims):
-    points = editing.split_points(claims[1])  # "It cost 5 million euros."
-    assert [TEXT[p : p + 4] for p in points] == ["cost", "5 mi", "mill", "euro"]
-
-
 # --- Reword and assign ----------------------------------------------------------------------------
 
 
