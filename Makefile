@@ -33,9 +33,11 @@ run: demo
 	@echo "Serving the workbench at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# A worker with an embedded beat, which runs the job sweeper every JOB_SWEEP_SECONDS. Without a broker
+# `make run` needs no worker: jobs run in a thread of the web process (JOB_RUNNER=thread).
 worker: $(VENV)/.installed
 	@test -n "$$CELERY_BROKER_URL" || (echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) first." && exit 1)
-	$(BIN)/celery -A factcheck worker --beat --loglevel=info
+	$(BIN)/celery -A factcheck worker --beat --schedule $(VENV)/celerybeat-schedule --loglevel=info
 
 # Debian packages the browser and compose tests need; installed when we are root and they are missing.
 test-deps: $(VENV)/.installed-test

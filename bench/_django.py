@@ -18,6 +18,7 @@ def setup() -> None:
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
     os.environ["SECURE_SSL_REDIRECT"] = "false"
     os.environ["CELERY_BROKER_URL"] = ""
+    os.environ["JOB_RUNNER"] = "eager"  # measured work runs in the measured process, not a thread
     _create_database(url)
 
     import django
@@ -41,9 +42,9 @@ def _create_database(url: str) -> None:
 
 
 def empty_database() -> None:
-    from claims.models import Article, IngestionJob, Source
+    from claims.models import Article, Job, Source
 
-    IngestionJob.objects.all().delete()
+    Job.objects.all().delete()
     Article.objects.all().delete()
     Source.objects.all().delete()
     for model in ("Article", "Claim", "Evidence", "Verdict", "Source"):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims.models import Article, Claim, Comment, Evidence, IngestionJob, Rating, Source, Verdict
+from claims.models import Article, Claim, Comment, Evidence, Job, Rating, Source, Verdict
 
 
 @admin.register(Article)
@@ -58,7 +58,22 @@ class CommentAdmin(admin.ModelAdmin):
     raw_id_fields = ["claim", "author"]
 
 
-@admin.register(IngestionJob)
-class IngestionJobAdmin(admin.ModelAdmin):
-    list_display = ["method", "url", "status", "article", "created_by", "created_at"]
-    list_filter = ["status", "method"]
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "status", "attempts", "url", "created_by", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["url", "dedupe_key", "error"]
+    raw_id_fields = ["article", "source", "created_by"]
+    # The life cycle belongs to the workers (claims/services/jobs.py): an admin looks, never edits it.
+    readonly_fields = [
+        "kind",
+        "status",
+        "attempts",
+        "lease_token",
+        "lease_expires_at",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "created_at",
+        "updated_at",
+    ]

@@ -67,8 +67,20 @@ class VerdictStatus(models.TextChoices):
 OPEN_VERDICT_STATUSES = (VerdictStatus.DRAFT, VerdictStatus.SUBMITTED, VerdictStatus.RETURNED)
 
 
+class JobKind(models.TextChoices):
+    """What a background job does; each kind has one handler (claims/services/jobs.py)."""
+
+    INGEST_URL = "ingest_url", "Add an article from a web address"
+    FETCH_SOURCE = "fetch_source", "Fetch and archive a source"
+    REFETCH_ARTICLE = "refetch_article", "Fetch an article again"
+
+
 class JobStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
-    RUNNING = "running", "Fetching and splitting"
+    RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+
+
+# A job in one of these states holds its (kind, dedupe key): a second request for the same work joins it.
+ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)

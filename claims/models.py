@@ -12,11 +12,13 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from claims.choices import (
+    ACTIVE_JOB_STATUSES,
     AnchorState,
     ClaimKind,
     ClaimOrigin,
     ClaimStatus,
     IngestMethod,
+    JobKind,
     JobStatus,
     SourceFetchStatus,
     Stance,
@@ -121,6 +123,15 @@ class Source(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["url"])]
+        constraints = [
+            # A page fetched from the web is one source, however many claims cite it. Sources typed by
+            # hand record what a person read, so several may name the same address (or none).
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~Q(fetch_status=SourceFetchStatus.MANUAL) & ~Q(url=""),
+                name="source_fetched_url_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.url or f"Source {self.pk}"
@@ -237,21 +248,73 @@ class Comment(models.Model):
         return self.body[:80]
 
 
-class IngestionJob(models.Model):
-    """An article being fetched and split in the background, so the browser can show progress."""
+class Job(models.Model):
+    """One piece of background work, run by `claims.run_job` (claims/services/jobs.py).
 
-    method = models.CharField(max_length=16, choices=IngestMethod.choices)
-    url = models.URLField(max_length=2000, blank=True)
+    Every kind of background work (adding an article from a URL, fetching a source, fetching an article
+    again, and whatever comes next) is a row here with one life cycle: queued → running → done or failed.
+    A worker holds a job through a lease it renews while it works; a job whose lease ran out (its worker
+    died) is taken over. `enqueued_at` is the outbox mark: empty until the job was handed to the queue,
+    so a job whose queueing failed (broker down) is found and queued again by the sweeper.
+    """
+
+    kind = models.CharField(max_length=32, choices=JobKind.choices)
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    error = models.TextField(blank=True)
-    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_existing = models.BooleanField(default=False, help_text="The article was already stored.")
-    created_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="ingestion_jobs")
+    # What the job concerns or produced; each kind documents which it uses.
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+        help_text="The article fetched again, or the one added from the web address.",
+    )
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")
+    url = models.URLField(max_length=2000, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True, help_text="Why it failed, in words the person who asked can act on.")
+    # Jobs of one kind with the same key are the same work: while one is queued or running, asking again
+    # joins it (two people citing the same page queue one fetch). Empty: never merged.
+    dedupe_key = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The lease: the id of the Celery delivery running the job, and until when it holds it.
+    lease_token = models.CharField(max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was handed to the worker queue; empty: not yet."
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The sweeper's two questions: running jobs whose lease ran out, queued jobs not handed over.
+            models.Index(fields=["status", "lease_expires_at"], name="job_status_lease"),
+            models.Index(fields=["status", "enqueued_at"], name="job_status_enqueued"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "dedupe_key"],
+                condition=Q(status__in=ACTIVE_JOB_STATUSES) & ~Q(dedupe_key=""),
+                name="job_one_active_per_key",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_method_display()} {self.url} ({self.status})"
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    # How the article of an `ingest_url` job is recorded as ingested (the partner API will pass "api").
+    @property
+    def method(self) -> str:
+        return self.params.get("method", IngestMethod.URL)

@@ -5,6 +5,7 @@ production overrides come from environment variables, all listed in `.env.exampl
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -107,6 +108,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` runs jobs in threads of the web process: writers wait for each other instead of failing
+    # with "database is locked", and take the write lock up front so two never deadlock on an upgrade.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -178,10 +183,55 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL) or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 240)
+# A message is acknowledged only when its task ends, and handed back to the queue if the process running
+# it dies (SIGKILL, out of memory): the redelivery takes the job over at once (same task id, same lease).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A request that queues a job must not wait long for a broker that is down (refusing, or silent): the job
+# is saved either way and the sweeper queues it when the broker is back (claims/services/job_queue.py).
+# Worst case: two tries of CELERY_BROKER_TIMEOUT each.
+CELERY_BROKER_TIMEOUT = envfloat("CELERY_BROKER_TIMEOUT", 1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis hands an unacknowledged message out again after this long. It must outlast a task waiting
+    # behind another in a worker's prefetch and then running to its time limit, or live tasks run twice.
+    "visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT + 60,
+    "socket_connect_timeout": CELERY_BROKER_TIMEOUT,
+    "socket_timeout": CELERY_BROKER_TIMEOUT,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# Nothing reads task results: job state lives in the Job row.
+CELERY_TASK_IGNORE_RESULT = True
+# Background jobs (claims/services/jobs.py). A worker holds a job by a lease it renews every third of
+# JOB_LEASE_SECONDS; when its worker dies the job is taken over by the redelivered message at once, or
+# else by the sweeper once the lease ran out: recovery within JOB_LEASE_SECONDS + JOB_SWEEP_SECONDS.
+JOB_LEASE_SECONDS = envint("JOB_LEASE_SECONDS", 60)
+JOB_SWEEP_SECONDS = envint("JOB_SWEEP_SECONDS", 30)
+JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", 3)
+# Who runs jobs: "celery" (a worker, through the broker), "eager" (in the request, on commit: the test
+# suite) or "thread" (a thread of the web process, so `make run` needs no worker and requests don't wait).
+
+_TESTING = "pytest" in sys.modules  # the suite relies on jobs having run when the transaction commits
+JOB_RUNNER = env("JOB_RUNNER", "celery" if CELERY_BROKER_URL else "eager" if _TESTING else "thread")
+if JOB_RUNNER not in ("celery", "eager", "thread"):
+    raise ImproperlyConfigured("JOB_RUNNER must be celery, eager or thread.")
+CELERY_BEAT_SCHEDULE = {
+    "sweep-jobs": {
+        "task": "claims.sweep_jobs",
+        "schedule": JOB_SWEEP_SECONDS,
+        # A sweep that could not run in time is replaced by the next one rather than piling up.
+        "options": {"expires": JOB_SWEEP_SECONDS},
+    }
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 REST_FRAMEWORK = {

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from claims.models import Article, Claim, Comment, Evidence, Rating, Source, Verdict
+from claims.models import Article, Claim, Comment, Evidence, Job, Rating, Source, Verdict
 
 PASSWORD = "correct horse battery staple"
 
@@ -99,6 +99,17 @@ class VerdictFactory(factory.django.DjangoModelFactory):
                 kwargs["approver"] = UserFactory()
             kwargs.setdefault("published_at", timezone.now())
         return super()._create(model_class, *args, **kwargs)
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    """A queued URL job, as if its request had just committed (not handed over: enqueued_at is empty)."""
+
+    class Meta:
+        model = Job
+
+    kind = "ingest_url"
+    url = factory.Sequence(lambda n: f"https://example.org/page/{n}")
+    created_by = factory.SubFactory(UserFactory)
 
 
 class CommentFactory(factory.django.DjangoModelFactory):

@@ -1,32 +1,30 @@
 """Sources fetched from the web: archived through the guarded client, their excerpts checked afterwards.
 
-A source given by URL is fetched in the background, never in the request. Its text is archived with a
-SHA-256 hash so the copy we judged by can be shown and checked later, whatever happens to the page.
+A source given by URL is fetched in the background by a `fetch_source` job, never in the request. Its
+text is archived with a SHA-256 hash so the copy we judged by can be shown and checked later, whatever
+happens to the page. `fetch_status` is what the source shows; the job carries the lease and the retries.
 """
 
-import datetime
 import logging
-from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Q
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claims import fetching
-from claims.choices import SourceFetchStatus
+from claims.choices import JobKind, SourceFetchStatus
 from claims.errors import InputRejected
-from claims.models import Evidence, Source
+from claims.models import Evidence, Job, Source
+from claims.services.ingest import extract_from_fetch
+from claims.services.job_queue import job_complete, job_fail, job_submit
 from claims.text.excerpts import excerpt_location
-from claims.text.extraction import content_hash, extract_from_fetch, normalise_text
+from claims.text.extraction import content_hash, normalise_text
 
 logger = logging.getLogger(__name__)
 
 TITLE_MAX = Source._meta.get_field("title").max_length
 PUBLISHER_MAX = Source._meta.get_field("publisher").max_length
-# Statuses after which citing the same URL again should (re)queue a fetch.
-_FETCH_AGAIN = (SourceFetchStatus.PENDING, SourceFetchStatus.FAILED)
 
 
 def excerpt_verified(source: Source, excerpt: str) -> bool | None:
@@ -39,76 +37,84 @@ def excerpt_verified(source: Source, excerpt: str) -> bool | None:
 def source_for_url(*, url: str, user) -> Source:
     """The fetched source for a canonical URL, created (and its fetch queued on commit) if new.
 
-    Call inside the transaction that cites it. A page already cited is the same source: its archived
-    copy is reused, and a fetch is queued again only if it has not succeeded yet.
+    Call inside the transaction that cites it. A page already cited is the same source (a database
+    constraint says so): its archived copy is reused, and a fetch is queued again only if it has not
+    succeeded yet, joining the one already queued or running if there is one.
     """
-    from claims.tasks import fetch_source  # tasks import the services
-
-    if connection.vendor == "postgresql":
-        # Source.url is not unique (hand-entered sources may share or lack one), so two people citing
-        # the same new page at once are serialised here rather than creating two sources.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"source:{url}"])
     # A source typed by hand records what a person read; it is not replaced by what the URL serves now.
-    # The lock makes a running fetch finish first, or wait for us, so the new excerpt is always checked.
-    source = (
+    # The row lock makes a running fetch finish first, or wait for us, so the new excerpt is always checked.
+    source = _fetched_source(url)
+    if source is None:
+        try:
+            with transaction.atomic():
+                source = Source(url=url, fetch_status=SourceFetchStatus.PENDING, created_by=user)
+                source._history_user = user
+                source.save()
+        except IntegrityError:
+            # Someone else cited the same new page at the same moment: theirs is the source.
+            source = _fetched_source(url)
+            if source is None:
+                raise
+    if source.fetch_status == SourceFetchStatus.FAILED:
+        source.fetch_status, source.fetch_error, source.fetched_at = SourceFetchStatus.PENDING, "", None
+        source._history_user = user
+        source.save(update_fields=["fetch_status", "fetch_error", "fetched_at"])
+    if source.fetch_status == SourceFetchStatus.PENDING:
+        job_submit(
+            kind=JobKind.FETCH_SOURCE,
+            source=source,
+            url=source.url,
+            user=user,
+            dedupe_key=f"source:{source.pk}",
+        )
+    return source
+
+
+def _fetched_source(url: str) -> Source | None:
+    return (
         Source.objects.select_for_update()
         .filter(url=url)
         .exclude(fetch_status=SourceFetchStatus.MANUAL)
         .order_by("id")
         .first()
     )
-    if source is None:
-        source = Source(url=url, fetch_status=SourceFetchStatus.PENDING, created_by=user)
-        source._history_user = user
-        source.save()
-    elif source.fetch_status == SourceFetchStatus.FAILED:
-        source.fetch_status, source.fetch_error, source.fetched_at = SourceFetchStatus.PENDING, "", None
-        source._history_user = user
-        source.save(update_fields=["fetch_status", "fetch_error", "fetched_at"])
-    if source.fetch_status in _FETCH_AGAIN:
-        source_id = source.pk
-        transaction.on_commit(lambda: fetch_source.delay(source_id))
-    return source
 
 
-def _stale_claim_cutoff() -> datetime.datetime:
-    # A worker that took a fetch and then died leaves it pending; after the task time limit it is fair game.
-    return timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+GENERIC_ERROR = "Something went wrong on our side while reading that page."
 
 
-def source_fetch(*, source_id: int) -> None:
+def source_fetch(*, source_id: int, job: Job | None = None) -> None:
     """Fetch, extract and archive a pending source, then check every excerpt quoted from it.
 
-    Safe to run twice (a redelivered task): only the worker whose compare-and-set takes the pending
-    source fetches it. While it is being fetched `fetched_at` holds the start time; it becomes the time
-    the copy was archived. Refused or failed fetches end as FAILED with a message a person can read.
+    Safe to run again (a retried job): a source no longer pending is left as it is. Refused or failed
+    fetches end as FAILED with a message a person can read. Given the `fetch_source` job running it, the
+    archive and the job's completion are one transaction, so a run that lost its lease stores nothing.
     """
-    started = timezone.now()
-    taken = (
-        Source.objects.filter(pk=source_id, fetch_status=SourceFetchStatus.PENDING)
-        .filter(Q(fetched_at__isnull=True) | Q(fetched_at__lt=_stale_claim_cutoff()))
-        .update(fetched_at=started)
-    )
-    if taken != 1:
-        logger.info("Source %s is gone, not pending or already being fetched; nothing to do.", source_id)
+    source = Source.objects.filter(pk=source_id).only("url", "fetch_status").first()
+    if source is None or source.fetch_status != SourceFetchStatus.PENDING:
+        logger.info("Source %s is gone or not waiting to be fetched; nothing to do.", source_id)
+        if job is not None:
+            job_complete(job=job, result={"fetch_status": source.fetch_status if source else "gone"})
         return
-    url = Source.objects.values_list("url", flat=True).get(pk=source_id)
 
     # The network and the parsing happen outside any transaction: no row stays locked meanwhile.
     extracted, error = None, ""
     try:
-        extracted = extract_from_fetch(fetching.fetch(url))
+        extracted = extract_from_fetch(fetching.fetch(source.url))
     except InputRejected as refused:  # FetchError included
         error = refused.message
+    except SoftTimeLimitExceeded:
+        error = "Reading that page took too long, so it was stopped."
     except Exception:
-        logger.exception("Fetching source %s (%s) failed", source_id, url)
-        error = "Something went wrong on our side while reading that page."
+        logger.exception("Fetching source %s (%s) failed", source_id, source.url)
+        error = GENERIC_ERROR
 
     with transaction.atomic():
-        source = Source.objects.select_for_update().filter(pk=source_id, fetched_at=started).first()
+        source = Source.objects.select_for_update().filter(pk=source_id).first()
         if source is None or source.fetch_status != SourceFetchStatus.PENDING:
             logger.info("Source %s changed while it was fetched; the result is dropped.", source_id)
+            if job is not None:
+                job_complete(job=job, result={"fetch_status": source.fetch_status if source else "gone"})
             return
         if extracted is None:
             source.fetch_status, source.fetch_error, source.fetched_at = SourceFetchStatus.FAILED, error, None
@@ -116,6 +122,24 @@ def source_fetch(*, source_id: int) -> None:
             _archive(source, extracted)
         source.save()
         evidence_verify_source(source=source)
+        if job is not None:
+            if extracted is None:
+                job_fail(job=job, error=error)
+            else:
+                job_complete(job=job, result={"fetch_status": source.fetch_status})
+
+
+def source_fetch_job(job: Job) -> None:
+    """The `fetch_source` job's handler."""
+    source_fetch(source_id=job.source_id, job=job)
+
+
+def source_fetch_failed(job: Job, error: str) -> None:
+    """A `fetch_source` job failed without the fetch deciding (its worker kept dying): say so on the source."""
+    source = Source.objects.select_for_update().filter(pk=job.source_id).first()
+    if source is not None and source.fetch_status == SourceFetchStatus.PENDING:
+        source.fetch_status, source.fetch_error, source.fetched_at = SourceFetchStatus.FAILED, error, None
+        source.save(update_fields=["fetch_status", "fetch_error", "fetched_at"])
 
 
 def _archive(source: Source, extracted) -> None:

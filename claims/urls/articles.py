@@ -1,10 +1,11 @@
 from django.urls import path
 
-from claims.views import articles, dashboard
+from claims.views import articles, dashboard, jobs
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("articles/", articles.article_list, name="article_list"),
     path("articles/new/", articles.article_create, name="article_create"),
-    path("articles/jobs/<int:pk>/", articles.ingestion_job_status, name="ingestion_job_status"),
+    # Every job with a progress page (an article added by URL, an article fetched again).
+    path("articles/jobs/<int:pk>/", jobs.job_status, name="ingestion_job_status"),
 ]

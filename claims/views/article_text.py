@@ -1,4 +1,8 @@
-"""Editors correct an article's text or fetch it again; its claims are re-split without losing work."""
+"""Editors correct an article's text or fetch it again; its claims are re-split without losing work.
+
+A correction is saved at once. Fetching again is a background job: the editor watches its progress page,
+which sends them back to the article with the same report a correction gives.
+"""
 
 from django import forms
 from django.contrib import messages
@@ -16,7 +20,7 @@ class CorrectTextForm(forms.Form):
     text_revision = forms.IntegerField(min_value=1)
 
 
-def _report(request, outcome) -> None:
+def report_resplit(request, outcome) -> None:
     parts = [f"{outcome.kept} claims kept in place"]
     if outcome.changed:
         parts.append(f"{outcome.changed} flagged because their words changed")
@@ -46,7 +50,7 @@ def article_correct_text(request, pk: int):
     except InputRejected as refused:
         messages.error(request, refused.message)
     else:
-        _report(request, outcome)
+        report_resplit(request, outcome)
     return redirect("article_detail", pk=pk)
 
 
@@ -56,9 +60,13 @@ def article_correct_text(request, pk: int):
 def article_refetch(request, pk: int):
     article = get_object_or_404(Article, pk=pk)
     try:
-        outcome = services.article_refetch(article=article, user=request.user)
+        job = services.article_refetch_start(article=article, user=request.user)
     except InputRejected as refused:
         messages.error(request, refused.message)
-    else:
-        _report(request, outcome)
-    return redirect("article_detail", pk=pk)
+        return redirect("article_detail", pk=pk)
+    if job.created_by_id != request.user.pk:
+        # Someone else asked first and it has not finished yet: theirs will bring the new text.
+        who = (job.created_by.get_full_name() or job.created_by.username) if job.created_by else "Someone"
+        messages.info(request, f"{who} is already fetching this article again; reload it in a moment.")
+        return redirect("article_detail", pk=pk)
+    return redirect("ingestion_job_status", pk=job.pk)

@@ -1,14 +1,11 @@
-"""The article list, the page for adding an article (paste, upload or URL) and URL-job progress."""
+"""The article list and the page for adding an article (paste, upload or URL; a URL becomes a job)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from claims.choices import JobStatus
 from claims.errors import InputRejected
 from claims.forms.articles import (
     METHOD_PASTE,
@@ -19,13 +16,11 @@ from claims.forms.articles import (
     UploadForm,
     UrlForm,
 )
-from claims.models import IngestionJob
 from claims.selectors import articles as selectors
 from claims.services.ingest import article_ingest_text, article_ingest_upload
 from claims.services.jobs import ingestion_job_start
 
 PAGE_SIZE = 25
-REFRESH_SECONDS = 2
 
 
 @login_required
@@ -133,55 +128,5 @@ def _create_from_url(request):
         job = ingestion_job_start(url=form.cleaned_data["url"], user=request.user)
     except InputRejected as refused:
         return _render_create(request, active=METHOD_URL, status=400, error=refused.message, url_form=form)
+    # Saved even when the broker is down: the progress page (claims/views/jobs.py) says so, never a 500.
     return redirect("ingestion_job_status", pk=job.pk)
-
-
-@login_required
-@require_GET
-def ingestion_job_status(request, pk: int):
-    job = get_object_or_404(IngestionJob.objects.select_related("article"), pk=pk)
-    # Someone else's job is not found rather than forbidden: its URL says nothing to them.
-    if job.created_by_id != request.user.pk and not request.user.is_staff:
-        raise Http404
-    article_url = reverse("article_detail", args=[job.article_id]) if job.article_id else None
-    if request.GET.get("format") == "json":
-        return JsonResponse({"status": job.status, "error": job.error, "article_url": article_url})
-    if job.status == JobStatus.DONE and article_url:
-        if job.created_existing:
-            messages.info(request, "This article was already in the workbench.")
-        else:
-            count = job.article.claims.count()
-            messages.success(request, f"Added: {count} claim{'s' if count != 1 else ''}.")
-        return redirect(article_url)
-    finished = job.status in (JobStatus.DONE, JobStatus.FAILED)
-    response = render(
-        request,
-        "claims/ingestion_job.html",
-        {
-            "job": job,
-            "finished": finished,
-            "refresh_seconds": REFRESH_SECONDS,
-            "steps": _progress_steps(job),
-            "url_form": UrlForm(initial={"url": job.url}),
-            "poll_url": f"{request.path}?format=json",
-        },
-    )
-    if not finished:
-        # Also as a header, which browsers honour wherever the page puts its <meta>.
-        response["Refresh"] = str(REFRESH_SECONDS)
-    return response
-
-
-def _progress_steps(job) -> list[dict]:
-    """Queued → fetching and splitting → done, each marked done, current or to come."""
-    order = [JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DONE]
-    # A failed job got as far as fetching and splitting; its last step shows the failure.
-    reached = len(order) - 1 if job.status == JobStatus.FAILED else order.index(job.status)
-    steps = []
-    for index, status in enumerate(order):
-        state = "done" if index < reached else "current" if index == reached else "todo"
-        label = status.label
-        if job.status == JobStatus.FAILED and status == JobStatus.DONE:
-            state, label = "failed", JobStatus.FAILED.label
-        steps.append({"label": label, "state": state})
-    return steps

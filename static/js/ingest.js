@@ -1,11 +1,25 @@
-// Progress of a URL being added: poll the job's JSON and reload as soon as it finishes, so the
-// server can send us on to the article (or show the error). Without script, the page's refresh does it.
+// Progress of a background job (an article added by URL, or fetched again): poll the job's JSON and show
+// what it says, chips and sentence together, so they never disagree. As soon as the job finishes, reload:
+// the server sends us on to the article (or shows the error). Without script, the page's refresh does it.
 (function () {
   "use strict";
-  const box = document.getElementById("ingestion-job");
+  const box = document.getElementById("job-progress");
   if (!box || !["queued", "running"].includes(box.dataset.status)) return;
   const text = document.getElementById("job-status-text");
-  const labels = { queued: "Waiting for a worker to pick it up…", running: "Fetching the page and splitting it into claims…" };
+  const steps = document.getElementById("job-steps");
+
+  function showSteps(list) {
+    if (!steps || !Array.isArray(list)) return;
+    const items = list.map(function (step) {
+      const li = document.createElement("li");
+      li.className = "step-" + step.state;
+      if (step.state === "current" || step.state === "failed") li.setAttribute("aria-current", "step");
+      li.textContent = step.label; // text only: the JSON is never treated as HTML
+      return li;
+    });
+    steps.replaceChildren.apply(steps, items);
+  }
+
   async function poll() {
     try {
       const response = await fetch(box.dataset.pollUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" });
@@ -15,10 +29,9 @@
           window.location.reload();
           return;
         }
-        if (job.status !== box.dataset.status && labels[job.status]) {
-          box.dataset.status = job.status;
-          text.textContent = labels[job.status];
-        }
+        box.dataset.status = job.status;
+        showSteps(job.steps);
+        if (typeof job.label === "string" && text.textContent !== job.label) text.textContent = job.label;
       }
     } catch (err) {
       // A network hiccup: the next poll (or the page refresh) tries again.

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from claims.models import Article, IngestionJob
+from claims.models import Article, Job
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,19 +48,10 @@ def test_a_refused_upload_is_shown_at_the_top_and_focused(sign_in, screenshot, a
     assert Article.objects.count() == 0
 
 
-# An internal address is refused today only when its background job runs, on the job's page; the add
-# page can tell it at once when the view checks it first (claims.fetching.refuse_unless_public).
-INTERNAL_REFUSED_LATER = pytest.mark.xfail(
-    reason="_create_from_url does not yet call refuse_unless_public before queueing the job",
-    raises=AssertionError,
-    strict=False,
-)
-
-
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        pytest.param("http://127.0.0.1/secret", "inside our own network", marks=INTERNAL_REFUSED_LATER),
+        ("http://127.0.0.1/secret", "inside our own network"),
         # Refused by whichever check comes first, the address's form or what may be fetched.
         ("ftp://example.org/file", re.compile("not a valid http or https address|only fetch web pages")),
     ],
@@ -76,7 +67,7 @@ def test_a_refused_url_is_shown_at_the_top_and_focused(sign_in, screenshot, alic
     assert page.url.endswith("/articles/new/")
     expect(page.get_by_role("link", name="From a web address")).to_have_attribute("aria-current", "true")
     expect(region.get_by_label("Web address of the article")).to_have_value(url)
-    assert IngestionJob.objects.count() == 0
+    assert Job.objects.count() == 0
     screenshot(page, "add-article-refused-url")
 
 

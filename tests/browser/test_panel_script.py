@@ -5,8 +5,8 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from claims.choices import IngestMethod, JobStatus
-from claims.models import IngestionJob
+from claims.choices import JobKind, JobStatus
+from claims.models import Job
 from claims.services.ingest import article_ingest_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,8 +18,8 @@ def test_a_crafted_claim_parameter_cannot_inject_html(sign_in, alice):
     article = article_ingest_text(
         text="Prices rose 4% in May. Exports fell sharply in June.", user=alice
     ).article
-    job = IngestionJob.objects.create(
-        method=IngestMethod.URL,
+    job = Job.objects.create(
+        kind=JobKind.INGEST_URL,
         url="https://example.org/",
         status=JobStatus.FAILED,
         error="<img src=x onerror=window.__injected=1>",

@@ -11,9 +11,9 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from claims.choices import ClaimStatus, SourceFetchStatus, Stance
+from claims.choices import ClaimStatus, JobKind, SourceFetchStatus, Stance
 from claims.errors import EditConflict, InputRejected
-from claims.models import Claim, Evidence, Source
+from claims.models import Claim, Evidence, Job, Source
 from claims.services.claim_editing import claim_merge
 from claims.services.evidence import (
     EXCERPT_MAX,
@@ -50,7 +50,7 @@ def add_url(claim, url, user, **kwargs):
 
 
 def test_adding_a_url_stores_a_pending_source_and_evidence_and_puts_the_claim_in_review(alice, claim):
-    with mock.patch("claims.tasks.fetch_source.delay"):
+    with mock.patch("claims.services.job_queue.job_hand_over"):
         evidence = add_url(
             claim, "HTTPS://Example.org/report?utm_source=x#top", alice, excerpt="a quote", note="why"
         )
@@ -105,12 +105,14 @@ def test_the_same_url_is_one_source(alice, bob, site, django_capture_on_commit_c
 
 def test_a_pending_source_is_reused_and_queued_again(alice, bob):
     first, second = ClaimFactory(), ClaimFactory()
-    with mock.patch("claims.tasks.fetch_source.delay") as delay:
+    with mock.patch("claims.services.job_queue.job_hand_over") as hand_over:
         with mock.patch("django.db.transaction.on_commit", side_effect=lambda f: f()):
             add_url(first, "https://example.org/pending", alice)
             add_url(second, "https://example.org/pending", bob)
     assert Source.objects.count() == 1
-    assert delay.call_count == 2
+    # The second citation joins the fetch already queued for the page rather than queueing another.
+    assert Job.objects.filter(kind=JobKind.FETCH_SOURCE).count() == 1
+    assert hand_over.call_count == 1
 
 
 def test_a_failed_source_is_tried_again_when_cited_again(
@@ -128,14 +130,14 @@ def test_a_failed_source_is_tried_again_when_cited_again(
 
 def test_a_source_typed_by_hand_is_not_reused_for_its_url(alice, claim):
     manual = SourceFactory(url="https://example.org/print", fetch_status=SourceFetchStatus.MANUAL)
-    with mock.patch("claims.tasks.fetch_source.delay"):
+    with mock.patch("claims.services.job_queue.job_hand_over"):
         evidence = add_url(claim, "https://example.org/print", alice)
     assert evidence.source != manual
 
 
 def test_a_published_claim_still_takes_context(alice):
     claim = ClaimFactory(status=ClaimStatus.PUBLISHED)
-    with mock.patch("claims.tasks.fetch_source.delay"):
+    with mock.patch("claims.services.job_queue.job_hand_over"):
         add_url(claim, "https://example.org/later", alice, stance=Stance.CONTEXT)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.PUBLISHED

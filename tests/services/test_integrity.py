@@ -8,7 +8,7 @@ from django.db import connection, connections, transaction
 
 from claims.choices import ClaimStatus, VerdictStatus
 from claims.errors import EditConflict, InputRejected
-from claims.models import Article, Claim, Evidence, IngestionJob, Source, Verdict
+from claims.models import Article, Claim, Evidence, Job, Source, Verdict
 from claims.services import claim_editing as editing
 from claims.services.claims import article_replace_text, claim_create_manual
 from claims.services.evidence import evidence_add_manual
@@ -224,7 +224,7 @@ def test_an_overlong_article_address_is_refused_and_stores_nothing(alice):
 def test_an_overlong_address_for_a_background_job_is_refused_and_stores_nothing(alice):
     with pytest.raises(InputRejected, match="too long"):
         ingestion_job_start(url="https://example.org/" + "a" * 2020, user=alice)
-    assert IngestionJob.objects.count() == 0
+    assert Job.objects.count() == 0
 
 
 @pytest.mark.django_db

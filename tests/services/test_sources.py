@@ -1,17 +1,26 @@
 """Specification of fetched sources: archived through the guarded client, excerpts checked afterwards.
 
-Pages are served by a local test site (tests/services/conftest.py); only its address is allowed.
+Pages are served by a local test site (tests/services/conftest.py); only its address is allowed. A fetch
+runs as a `fetch_source` job (claims/services/jobs.py), which carries the lease and the retries; the
+claiming rules are specified in test_jobs.py.
 """
 
 import datetime
 import hashlib
+import threading
+import time
+from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
-from claims.choices import SourceFetchStatus
-from claims.models import Source
-from claims.services.sources import source_fetch
+from claims.choices import JobKind, JobStatus, SourceFetchStatus
+from claims.models import Job, Source
+from claims.services import job_queue
+from claims.services.sources import source_fetch, source_for_url
+from claims.tasks import run_job
 from tests.factories import EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,29 +101,134 @@ def test_a_source_already_fetched_is_not_fetched_again(site):
     assert source.archived_text == "Old copy"
 
 
-def test_a_source_being_fetched_by_another_worker_is_left_to_it(site):
-    from django.utils import timezone
-
-    source = Source.objects.create(
-        url=site.url("/report"), fetch_status=SourceFetchStatus.PENDING, fetched_at=timezone.now()
-    )
-    with mock.patch("claims.fetching.fetch") as fetch:
-        source_fetch(source_id=source.pk)
-    fetch.assert_not_called()
-
-
-def test_a_fetch_abandoned_by_a_dead_worker_is_taken_over(site):
-    from django.utils import timezone
-
-    source = Source.objects.create(
-        url=site.url("/report"),
-        fetch_status=SourceFetchStatus.PENDING,
-        fetched_at=timezone.now() - datetime.timedelta(hours=1),
-    )
-    source_fetch(source_id=source.pk)
-    source.refresh_from_db()
-    assert source.fetch_status == SourceFetchStatus.FETCHED
-
-
 def test_a_source_that_is_gone_is_ignored():
     source_fetch(source_id=987654)
+
+
+# --- one source per fetched page --------------------------------------------------------------------
+
+
+def test_two_fetched_sources_cannot_share_an_address():
+    Source.objects.create(url="https://example.org/r", fetch_status=SourceFetchStatus.PENDING)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Source.objects.create(url="https://example.org/r", fetch_status=SourceFetchStatus.FETCHED)
+
+
+def test_sources_typed_by_hand_may_share_an_address_or_have_none():
+    SourceFactory(url="https://example.org/r", fetch_status=SourceFetchStatus.FETCHED)
+    SourceFactory(url="https://example.org/r", fetch_status=SourceFetchStatus.MANUAL)
+    SourceFactory(url="https://example.org/r", fetch_status=SourceFetchStatus.MANUAL)
+    SourceFactory(url="", fetch_status=SourceFetchStatus.MANUAL)
+    SourceFactory(url="", fetch_status=SourceFetchStatus.MANUAL)
+    assert Source.objects.count() == 5
+
+
+def test_citing_a_pending_page_again_joins_the_fetch_already_queued(alice, bob):
+    first = source_for_url(url="https://example.org/r", user=alice)
+    again = source_for_url(url="https://example.org/r", user=bob)
+    assert again == first
+    job = Job.objects.get()
+    assert (job.kind, job.source, job.status, job.created_by) == (
+        JobKind.FETCH_SOURCE,
+        first,
+        "queued",
+        alice,
+    )
+
+
+def test_citing_a_failed_page_again_queues_a_new_fetch(alice):
+    source = Source.objects.create(
+        url="https://example.org/r", fetch_status=SourceFetchStatus.FAILED, fetch_error="Timed out"
+    )
+    Job.objects.create(
+        kind=JobKind.FETCH_SOURCE, source=source, dedupe_key=f"source:{source.pk}", status="failed"
+    )
+    assert source_for_url(url="https://example.org/r", user=alice) == source
+    source.refresh_from_db()
+    assert source.fetch_status == SourceFetchStatus.PENDING and source.fetch_error == ""
+    assert Job.objects.filter(source=source, status=JobStatus.QUEUED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two concurrent transactions")
+def test_two_people_citing_the_same_new_page_at_once_get_one_source_and_one_fetch(alice, bob, settings):
+    settings.JOB_RUNNER = "celery"
+    both_inside = threading.Barrier(2)
+    cited, errors = [], []
+
+    def cite(user):
+        try:
+            with transaction.atomic():
+                both_inside.wait(timeout=10)
+                cited.append(source_for_url(url="https://example.org/same", user=user).pk)
+                time.sleep(0.3)  # keep the transaction open: the other insert waits on ours, then loses
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    with mock.patch.object(run_job, "apply_async"):
+        threads = [threading.Thread(target=cite, args=(user,)) for user in (alice, bob)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=20)
+
+    assert errors == []
+    assert len(cited) == 2 and len(set(cited)) == 1
+    assert Source.objects.count() == 1
+    assert Job.objects.filter(kind=JobKind.FETCH_SOURCE).count() == 1
+
+
+# --- the fetch as a job ---------------------------------------------------------------------------
+
+
+def fetch_job(source: Source) -> Job:
+    job = Job.objects.create(kind=JobKind.FETCH_SOURCE, source=source, url=source.url)
+    return job_queue.job_claim(job_id=job.pk, token="t1")
+
+
+def test_a_fetch_job_archives_the_page_and_completes_with_it(site):
+    source = Source.objects.create(url=site.url("/report"), fetch_status=SourceFetchStatus.PENDING)
+    job = fetch_job(source)
+
+    source_fetch(source_id=source.pk, job=job)
+
+    job.refresh_from_db()
+    source.refresh_from_db()
+    assert source.fetch_status == SourceFetchStatus.FETCHED
+    assert job.status == JobStatus.DONE and job.result == {"fetch_status": "fetched"}
+
+
+def test_a_failed_fetch_fails_its_job_with_the_same_reason(site):
+    source = Source.objects.create(url=site.url("/missing"), fetch_status=SourceFetchStatus.PENDING)
+    job = fetch_job(source)
+    source_fetch(source_id=source.pk, job=job)
+    job.refresh_from_db()
+    source.refresh_from_db()
+    assert source.fetch_status == SourceFetchStatus.FAILED
+    assert job.status == JobStatus.FAILED and job.error == source.fetch_error and "404" in job.error
+
+
+def test_a_fetch_whose_lease_was_taken_over_stores_nothing(site):
+    source = Source.objects.create(url=site.url("/report"), fetch_status=SourceFetchStatus.PENDING)
+    stale = fetch_job(source)
+    Job.objects.filter(pk=stale.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+    assert job_queue.job_claim(job_id=stale.pk, token="newer") is not None
+
+    with pytest.raises(job_queue.LeaseLost):
+        source_fetch(source_id=source.pk, job=stale)
+
+    source.refresh_from_db()
+    assert source.fetch_status == SourceFetchStatus.PENDING and source.archived_text == ""
+
+
+def test_a_fetch_job_for_a_source_fetched_meanwhile_just_completes(site):
+    source = SourceFactory(
+        url=site.url("/report"), fetch_status=SourceFetchStatus.FETCHED, archived_text="Old"
+    )
+    job = fetch_job(source)
+    with mock.patch("claims.fetching.fetch") as fetch:
+        source_fetch(source_id=source.pk, job=job)
+    fetch.assert_not_called()
+    assert Job.objects.get(pk=job.pk).status == JobStatus.DONE

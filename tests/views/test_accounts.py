@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from claims.models import IngestionJob
+from claims.models import Job
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_anonymous_post_to_add_an_article_stores_nothing(client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
-    assert IngestionJob.objects.count() == 0
+    assert Job.objects.count() == 0
 
 
 def test_password_reset_sends_a_link_that_sets_a_new_password(client, alice):

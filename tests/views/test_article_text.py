@@ -1,7 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from claims.services.ingest import article_ingest_text
+from claims.choices import JobKind, JobStatus
+from claims.models import Article, Job
+from claims.services.ingest import article_ingest_text, article_ingest_url
+from tests.support.local_site import LocalSite, Page
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +51,98 @@ def test_a_stale_correction_is_refused_with_a_message(client, carol, article):
     assert "was not saved" in response.content.decode()
     article.refresh_from_db()
     assert article.text == "Rents rose 9% last year."
+
+
+# --- fetching again: a background job with a progress page --------------------------------------
+
+ARTICLE_HTML = """<!doctype html><html lang="en"><head><title>Rents</title></head><body><article>
+<p>Rents rose 8% last year across the whole of the city, the housing office said on Monday.</p>
+<p>Wages rose 3% in the same period, according to the national statistics agency.</p>
+</article></body></html>"""
+
+
+@pytest.fixture
+def fetched(alice, settings):
+    pages = {"/rents": Page(body=ARTICLE_HTML.encode())}
+    with LocalSite(pages) as site:
+        settings.FETCH_ALLOWED_HOSTS = [site.host]
+        article = article_ingest_url(url=site.url("/rents"), user=alice).article
+        Article.objects.filter(pk=article.pk).update(url=site.url("/rents"))
+        article.refresh_from_db()
+        yield article, pages
+
+
+def test_fetching_again_shows_its_progress_then_the_outcome_on_the_article(
+    client, carol, fetched, django_capture_on_commit_callbacks
+):
+    article, pages = fetched
+    pages["/rents"] = Page(body=ARTICLE_HTML.replace("8%", "9%").encode())
+    client.force_login(carol)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("article_refetch", args=[article.pk]))
+
+    job = Job.objects.get(kind=JobKind.REFETCH_ARTICLE)
+    assert response.status_code == 302 and response.url == reverse("ingestion_job_status", args=[job.pk])
+    assert client.get(response.url, {"format": "json"}).json()["status"] == "done"
+    page = client.get(response.url, follow=True)
+    assert page.redirect_chain[-1][0] == reverse("article_detail", args=[article.pk])
+    html = page.content.decode()
+    assert "Text updated" in html and "claims kept in place" in html
+    article.refresh_from_db()
+    assert "Rents rose 9%" in article.text
+
+
+def test_a_refetch_in_progress_says_what_it_does_in_its_chips_and_its_text(client, carol, fetched):
+    article, _ = fetched
+    client.force_login(carol)
+    response = client.post(reverse("article_refetch", args=[article.pk]))  # not committed: stays queued
+    job = Job.objects.get(kind=JobKind.REFETCH_ARTICLE)
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+
+    page = client.get(response.url)
+    html = page.content.decode()
+    assert page.status_code == 200 and page["Refresh"] == "2"
+    assert "<h1>Fetching the article again</h1>" in html
+    assert 'class="step-current" aria-current="step">Fetching and re-anchoring' in html
+    assert "Fetching the page again and finding its claims in the new text" in html
+    poll = client.get(response.url, {"format": "json"}).json()
+    assert poll["label"] == "Fetching the page again and finding its claims in the new text…"
+    assert [step["state"] for step in poll["steps"]] == ["done", "current", "todo"]
+
+
+def test_a_failed_refetch_says_why_and_leads_back_to_the_article(
+    client, carol, fetched, django_capture_on_commit_callbacks
+):
+    article, pages = fetched
+    del pages["/rents"]  # the page is gone: 404
+    client.force_login(carol)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("article_refetch", args=[article.pk]))
+
+    page = client.get(response.url)
+    html = page.content.decode()
+    assert page.status_code == 200 and not page.has_header("Refresh")
+    assert "Could not fetch the article again" in html and "404" in html
+    assert reverse("article_detail", args=[article.pk]) in html
+    article.refresh_from_db()
+    assert article.text_revision == 1
+
+
+def test_a_refetch_someone_else_started_is_joined_not_repeated(client, carol, dan, fetched):
+    article, _ = fetched
+    client.force_login(carol)
+    client.post(reverse("article_refetch", args=[article.pk]))
+    client.force_login(dan)
+
+    response = client.post(reverse("article_refetch", args=[article.pk]), follow=True)
+
+    assert Job.objects.filter(kind=JobKind.REFETCH_ARTICLE).count() == 1
+    assert "Carol is already fetching this article again" in response.content.decode()
+
+
+def test_an_article_without_an_address_is_not_fetched_again(client, carol, article):
+    client.force_login(carol)
+    response = client.post(reverse("article_refetch", args=[article.pk]), follow=True)
+    assert "no original address" in response.content.decode()
+    assert Job.objects.count() == 0

@@ -8,8 +8,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims.choices import ClaimStatus, JobStatus
-from claims.models import Article, Claim, IngestionJob
+from claims.choices import ClaimStatus, JobKind, JobStatus
+from claims.models import Article, Claim, Job
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory
 from tests.support.local_site import LocalSite, Page
 
@@ -438,24 +438,24 @@ def test_a_url_is_fetched_in_a_job_whose_page_leads_to_the_article(
         with django_capture_on_commit_callbacks(execute=True):
             response = signed_in.post(CREATE, {"method": "url", "url": site.url("/trams")})
 
-    job = IngestionJob.objects.get()
+    job = Job.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("ingestion_job_status", args=[job.pk])
     assert job.status == JobStatus.DONE and job.created_by == alice
 
     status = signed_in.get(response.url + "?format=json").json()
     article_url = reverse("article_detail", args=[job.article_id])
-    assert status == {"status": "done", "error": "", "article_url": article_url}
+    assert status.items() >= {"status": "done", "error": "", "article_url": article_url}.items()
     page = signed_in.get(response.url)
     assert page.status_code == 302 and page.url == article_url
     assert "Added:" in signed_in.get(article_url).content.decode()
 
 
 def test_a_job_in_progress_shows_its_step_and_refreshes_itself(signed_in, alice):
-    job = IngestionJob.objects.create(method="url", url="https://example.org/a", created_by=alice)
+    job = Job.objects.create(kind=JobKind.INGEST_URL, url="https://example.org/a", created_by=alice)
 
     queued = signed_in.get(reverse("ingestion_job_status", args=[job.pk]))
-    IngestionJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
     running = signed_in.get(reverse("ingestion_job_status", args=[job.pk]))
 
     for response in (queued, running):
@@ -466,20 +466,29 @@ def test_a_job_in_progress_shows_its_step_and_refreshes_itself(signed_in, alice)
         assert "ingest.js" in html
     assert 'class="step-current" aria-current="step">Queued' in queued.content.decode()
     assert 'class="step-current" aria-current="step">Fetching and splitting' in running.content.decode()
-    assert signed_in.get(reverse("ingestion_job_status", args=[job.pk]), {"format": "json"}).json() == {
-        "status": "running",
-        "error": "",
-        "article_url": None,
-    }
+    polled = signed_in.get(reverse("ingestion_job_status", args=[job.pk]), {"format": "json"}).json()
+    assert polled.items() >= {"status": "running", "error": "", "article_url": None}.items()
 
 
-def test_a_local_address_fails_in_the_job_with_a_clear_message_and_the_form_again(
-    signed_in, django_capture_on_commit_callbacks
+def test_a_local_address_is_refused_on_the_add_page_and_nothing_is_stored(signed_in):
+    response = signed_in.post(CREATE, {"method": "url", "url": "http://127.0.0.1/"})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "inside our own network" in html and "127.0.0.1" in html
+    assert 'value="http://127.0.0.1/"' in html  # what was typed is kept
+    assert Job.objects.count() == 0 and Article.objects.count() == 0
+
+
+def test_a_page_that_redirects_inside_fails_in_the_job_with_the_reason_and_the_form_again(
+    signed_in, settings, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in.post(CREATE, {"method": "url", "url": "http://127.0.0.1/"})
+    with LocalSite({"/moved": Page(status=302, headers={"Location": "http://127.0.0.1:1/"})}) as site:
+        settings.FETCH_ALLOWED_HOSTS = [site.host]
+        with django_capture_on_commit_callbacks(execute=True):
+            response = signed_in.post(CREATE, {"method": "url", "url": site.url("/moved")})
 
-    job = IngestionJob.objects.get()
+    job = Job.objects.get()
     assert job.status == JobStatus.FAILED
     assert Article.objects.count() == 0
     page = signed_in.get(response.url)
@@ -487,7 +496,7 @@ def test_a_local_address_fails_in_the_job_with_a_clear_message_and_the_form_agai
     assert page.status_code == 200
     assert "inside our own network" in html and "127.0.0.1" in html
     assert "http-equiv" not in html and not page.has_header("Refresh")
-    assert 'name="method" value="url"' in html and 'value="http://127.0.0.1/"' in html
+    assert 'name="method" value="url"' in html
     assert signed_in.get(response.url, {"format": "json"}).json()["status"] == "failed"
 
 
@@ -496,11 +505,11 @@ def test_a_malformed_url_is_refused_before_any_job(signed_in, url):
     response = signed_in.post(CREATE, {"method": "url", "url": url})
 
     assert response.status_code == 400
-    assert IngestionJob.objects.count() == 0 and Article.objects.count() == 0
+    assert Job.objects.count() == 0 and Article.objects.count() == 0
 
 
 def test_only_the_creator_or_staff_may_see_a_job(client, alice, bob):
-    job = IngestionJob.objects.create(method="url", url="https://example.org/a", created_by=alice)
+    job = Job.objects.create(kind=JobKind.INGEST_URL, url="https://example.org/a", created_by=alice)
     url = reverse("ingestion_job_status", args=[job.pk])
 
     client.force_login(bob)
@@ -528,7 +537,7 @@ def test_adding_without_a_csrf_token_is_forbidden(alice, method):
     )
 
     assert response.status_code == 403
-    assert Article.objects.count() == 0 and IngestionJob.objects.count() == 0
+    assert Article.objects.count() == 0 and Job.objects.count() == 0
 
 
 def test_adding_with_the_csrf_token_works(alice):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from claims.choices import ClaimStatus, SourceFetchStatus
-from claims.models import Evidence, Source
+from claims.models import Evidence, Job, Source
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,8 @@ def claim(db):
 
 @pytest.fixture
 def no_fetch():
-    with mock.patch("claims.tasks.fetch_source.delay") as delay:
-        yield delay
+    with mock.patch("claims.services.job_queue.job_hand_over") as hand_over:
+        yield hand_over
 
 
 def new_url(claim):
@@ -102,7 +102,7 @@ def test_a_reviewer_adds_a_source_by_url_from_the_panel(
     assert response.status_code == 302 and response.url == article_url(claim)
     evidence = Evidence.objects.get()
     assert (evidence.claim, evidence.author, evidence.stance) == (claim, alice, "refutes")
-    no_fetch.assert_called_once_with(evidence.source_id)
+    no_fetch.assert_called_once_with(job_id=Job.objects.get(source=evidence.source).pk)
 
 
 def test_a_reviewer_adds_a_source_by_hand(client, alice, claim):
