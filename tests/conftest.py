@@ -86,3 +86,21 @@ def claims(article):
     from tests.factories import budget_claims
 
     return budget_claims(article)
+
+
+@pytest.fixture
+def fetched(alice, settings):
+    """An article added from a local page, and that site's pages (change them to change the page)."""
+    from claims.models import Article
+    from claims.services.ingest import article_ingest_url
+    from tests.services.test_ingest import ARTICLE_HTML
+    from tests.support.local_site import LocalSite, Page
+
+    pages = {"/tram": Page(body=ARTICLE_HTML.encode())}
+    with LocalSite(pages) as site:
+        settings.FETCH_ALLOWED_HOSTS = [site.host]
+        article = article_ingest_url(url=site.url("/tram"), user=alice).article
+        # Stored under the local address (its canonical link names another site), so it can be fetched again.
+        Article.objects.filter(pk=article.pk).update(url=site.url("/tram"))
+        article.refresh_from_db()
+        yield article, pages

@@ -7,14 +7,14 @@ from django.utils import timezone
 
 from claims.choices import AnchorState, JobKind, JobStatus
 from claims.errors import EditConflict, InputRejected
-from claims.models import Article, Claim, Job
+from claims.models import Claim, Job
 from claims.services import job_queue
 from claims.services.articles import article_correct_text, article_refetch, article_refetch_start
-from claims.services.ingest import article_ingest_text, article_ingest_url
+from claims.services.ingest import article_ingest_text
 from claims.services.jobs import job_run
 from tests.factories import VerdictFactory
 from tests.services.test_ingest import ARTICLE_HTML
-from tests.support.local_site import LocalSite, Page
+from tests.support.local_site import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -66,16 +66,11 @@ def test_a_correction_that_duplicates_another_article_is_refused(article, alice,
         article_correct_text(article=article, text="Another story entirely.", user=carol, expected_revision=1)
 
 
-def test_fetching_again_takes_the_pages_current_text(alice, carol, settings):
-    site_pages = {"/tram": Page(body=ARTICLE_HTML.encode())}
-    with LocalSite(site_pages) as site:
-        settings.FETCH_ALLOWED_HOSTS = [site.host]
-        article = article_ingest_url(url=site.url("/tram"), user=alice).article
-        Article.objects.filter(pk=article.pk).update(url=site.url("/tram"))
-        article.refresh_from_db()
-        site_pages["/tram"] = Page(body=ARTICLE_HTML.replace("31 to 12", "30 to 13").encode())
+def test_fetching_again_takes_the_pages_current_text(carol, fetched):
+    article, pages = fetched
+    pages["/tram"] = Page(body=ARTICLE_HTML.replace("31 to 12", "30 to 13").encode())
 
-        outcome = article_refetch(article=article, user=carol)
+    outcome = article_refetch(article=article, user=carol)
 
     article.refresh_from_db()
     assert "voted 30 to 13" in article.text and article.text_revision == 2
@@ -88,18 +83,6 @@ def test_an_article_without_an_address_cannot_be_fetched_again(article, carol):
 
 
 # --- fetching again as a background job --------------------------------------------------------
-
-
-@pytest.fixture
-def fetched(alice, settings):
-    """An article added from a local page, and the site's pages (change them to change the page)."""
-    pages = {"/tram": Page(body=ARTICLE_HTML.encode())}
-    with LocalSite(pages) as site:
-        settings.FETCH_ALLOWED_HOSTS = [site.host]
-        article = article_ingest_url(url=site.url("/tram"), user=alice).article
-        Article.objects.filter(pk=article.pk).update(url=site.url("/tram"))
-        article.refresh_from_db()
-        yield article, pages
 
 
 def test_fetching_again_is_a_job_that_ends_with_the_outcome(

@@ -1,6 +1,6 @@
 """Specification of background jobs: claiming by compare-and-set under a lease, attempts, completion.
 
-Jobs run in-process here (JOB_RUNNER=eager) when their transaction commits; tests/test_worker_failures.py
+Jobs run in-process here (JOB_RUNNER=eager) when their transaction commits; tests/test_celery_worker.py
 runs them on a real worker and kills it.
 """
 

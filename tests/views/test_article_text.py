@@ -2,9 +2,10 @@ import pytest
 from django.urls import reverse
 
 from claims.choices import JobKind, JobStatus
-from claims.models import Article, Job
-from claims.services.ingest import article_ingest_text, article_ingest_url
-from tests.support.local_site import LocalSite, Page
+from claims.models import Job
+from claims.services.ingest import article_ingest_text
+from tests.services.test_ingest import ARTICLE_HTML
+from tests.support.local_site import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -55,28 +56,12 @@ def test_a_stale_correction_is_refused_with_a_message(client, carol, article):
 
 # --- fetching again: a background job with a progress page --------------------------------------
 
-ARTICLE_HTML = """<!doctype html><html lang="en"><head><title>Rents</title></head><body><article>
-<p>Rents rose 8% last year across the whole of the city, the housing office said on Monday.</p>
-<p>Wages rose 3% in the same period, according to the national statistics agency.</p>
-</article></body></html>"""
-
-
-@pytest.fixture
-def fetched(alice, settings):
-    pages = {"/rents": Page(body=ARTICLE_HTML.encode())}
-    with LocalSite(pages) as site:
-        settings.FETCH_ALLOWED_HOSTS = [site.host]
-        article = article_ingest_url(url=site.url("/rents"), user=alice).article
-        Article.objects.filter(pk=article.pk).update(url=site.url("/rents"))
-        article.refresh_from_db()
-        yield article, pages
-
 
 def test_fetching_again_shows_its_progress_then_the_outcome_on_the_article(
     client, carol, fetched, django_capture_on_commit_callbacks
 ):
     article, pages = fetched
-    pages["/rents"] = Page(body=ARTICLE_HTML.replace("8%", "9%").encode())
+    pages["/tram"] = Page(body=ARTICLE_HTML.replace("31 to 12", "30 to 13").encode())
     client.force_login(carol)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -90,7 +75,7 @@ def test_fetching_again_shows_its_progress_then_the_outcome_on_the_article(
     html = page.content.decode()
     assert "Text updated" in html and "claims kept in place" in html
     article.refresh_from_db()
-    assert "Rents rose 9%" in article.text
+    assert "voted 30 to 13" in article.text
 
 
 def test_a_refetch_in_progress_says_what_it_does_in_its_chips_and_its_text(client, carol, fetched):
@@ -115,7 +100,7 @@ def test_a_failed_refetch_says_why_and_leads_back_to_the_article(
     client, carol, fetched, django_capture_on_commit_callbacks
 ):
     article, pages = fetched
-    del pages["/rents"]  # the page is gone: 404
+    del pages["/tram"]  # the page is gone: 404
     client.force_login(carol)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("article_refetch", args=[article.pk]))
