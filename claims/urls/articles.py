@@ -7,5 +7,5 @@ urlpatterns = [
     path("articles/", articles.article_list, name="article_list"),
     path("articles/new/", articles.article_create, name="article_create"),
     # Every job with a progress page (an article added by URL, an article fetched again).
-    path("articles/jobs/<int:pk>/", jobs.job_status, name="ingestion_job_status"),
+    path("articles/jobs/<int:pk>/", jobs.job_status, name="job_status"),
 ]

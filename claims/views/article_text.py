@@ -69,4 +69,4 @@ def article_refetch(request, pk: int):
         who = (job.created_by.get_full_name() or job.created_by.username) if job.created_by else "Someone"
         messages.info(request, f"{who} is already fetching this article again; reload it in a moment.")
         return redirect("article_detail", pk=pk)
-    return redirect("ingestion_job_status", pk=job.pk)
+    return redirect("job_status", pk=job.pk)

@@ -129,4 +129,4 @@ def _create_from_url(request):
     except InputRejected as refused:
         return _render_create(request, active=METHOD_URL, status=400, error=refused.message, url_form=form)
     # Saved even when the broker is down: the progress page (claims/views/jobs.py) says so, never a 500.
-    return redirect("ingestion_job_status", pk=job.pk)
+    return redirect("job_status", pk=job.pk)

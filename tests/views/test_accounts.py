@@ -66,8 +66,8 @@ def test_sign_out_is_a_post_and_ends_the_session(client, alice):
         reverse("dashboard"),
         reverse("article_list"),
         reverse("article_create"),
-        reverse("ingestion_job_status", args=[1]),
-        reverse("ingestion_job_status", args=[1]) + "?format=json",
+        reverse("job_status", args=[1]),
+        reverse("job_status", args=[1]) + "?format=json",
         reverse("password_change"),
     ],
 )

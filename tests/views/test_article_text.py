@@ -68,7 +68,7 @@ def test_fetching_again_shows_its_progress_then_the_outcome_on_the_article(
         response = client.post(reverse("article_refetch", args=[article.pk]))
 
     job = Job.objects.get(kind=JobKind.REFETCH_ARTICLE)
-    assert response.status_code == 302 and response.url == reverse("ingestion_job_status", args=[job.pk])
+    assert response.status_code == 302 and response.url == reverse("job_status", args=[job.pk])
     assert client.get(response.url, {"format": "json"}).json()["status"] == "done"
     page = client.get(response.url, follow=True)
     assert page.redirect_chain[-1][0] == reverse("article_detail", args=[article.pk])

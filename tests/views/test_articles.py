@@ -440,7 +440,7 @@ def test_a_url_is_fetched_in_a_job_whose_page_leads_to_the_article(
 
     job = Job.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("ingestion_job_status", args=[job.pk])
+    assert response.url == reverse("job_status", args=[job.pk])
     assert job.status == JobStatus.DONE and job.created_by == alice
 
     status = signed_in.get(response.url + "?format=json").json()
@@ -454,9 +454,9 @@ def test_a_url_is_fetched_in_a_job_whose_page_leads_to_the_article(
 def test_a_job_in_progress_shows_its_step_and_refreshes_itself(signed_in, alice):
     job = Job.objects.create(kind=JobKind.INGEST_URL, url="https://example.org/a", created_by=alice)
 
-    queued = signed_in.get(reverse("ingestion_job_status", args=[job.pk]))
+    queued = signed_in.get(reverse("job_status", args=[job.pk]))
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
-    running = signed_in.get(reverse("ingestion_job_status", args=[job.pk]))
+    running = signed_in.get(reverse("job_status", args=[job.pk]))
 
     for response in (queued, running):
         html = response.content.decode()
@@ -466,7 +466,7 @@ def test_a_job_in_progress_shows_its_step_and_refreshes_itself(signed_in, alice)
         assert "ingest.js" in html
     assert 'class="step-current" aria-current="step">Queued' in queued.content.decode()
     assert 'class="step-current" aria-current="step">Fetching and splitting' in running.content.decode()
-    polled = signed_in.get(reverse("ingestion_job_status", args=[job.pk]), {"format": "json"}).json()
+    polled = signed_in.get(reverse("job_status", args=[job.pk]), {"format": "json"}).json()
     assert polled.items() >= {"status": "running", "error": "", "article_url": None}.items()
 
 
@@ -510,7 +510,7 @@ def test_a_malformed_url_is_refused_before_any_job(signed_in, url):
 
 def test_only_the_creator_or_staff_may_see_a_job(client, alice, bob):
     job = Job.objects.create(kind=JobKind.INGEST_URL, url="https://example.org/a", created_by=alice)
-    url = reverse("ingestion_job_status", args=[job.pk])
+    url = reverse("job_status", args=[job.pk])
 
     client.force_login(bob)
     assert client.get(url).status_code == 404
@@ -521,7 +521,7 @@ def test_only_the_creator_or_staff_may_see_a_job(client, alice, bob):
 
 
 def test_a_job_that_does_not_exist_is_not_found(signed_in):
-    assert signed_in.get(reverse("ingestion_job_status", args=[999999])).status_code == 404
+    assert signed_in.get(reverse("job_status", args=[999999])).status_code == 404
 
 
 # --- CSRF ----------------------------------------------------------------------------------------

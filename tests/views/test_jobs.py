@@ -23,7 +23,7 @@ def signed_in(client, alice):
 
 
 def status_url(job) -> str:
-    return reverse("ingestion_job_status", args=[job.pk])
+    return reverse("job_status", args=[job.pk])
 
 
 def test_a_url_sent_while_the_broker_is_down_is_saved_and_the_page_says_so(
