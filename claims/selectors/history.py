@@ -7,6 +7,7 @@ changed" list on a conflict page both come from here.
 from django.contrib.auth import get_user_model
 
 from claims.choices import AnchorState, ClaimKind, ClaimStatus, Stance, VerdictStatus
+from claims.editing import person_name
 from claims.models import Claim, Evidence, Rating, Verdict
 
 # Bookkeeping fields whose changes say nothing to a person.
@@ -32,7 +33,7 @@ def _label_changes(entries: list[dict]) -> None:
             ids = user_ids if change["field"] in ("assignee", "author", "approver") else rating_ids
             if change["field"] in ("assignee", "author", "approver", "rating"):
                 ids.update(v for v in (change["old"], change["new"]) if v is not None)
-    users = {u.pk: str(u.get_full_name() or u) for u in get_user_model().objects.filter(pk__in=user_ids)}
+    users = {u.pk: person_name(u) for u in get_user_model().objects.filter(pk__in=user_ids)}
     ratings = {r.pk: r.label for r in Rating.objects.filter(pk__in=rating_ids)}
     for entry in entries:
         for change in entry["changes"]:

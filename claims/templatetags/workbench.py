@@ -9,6 +9,8 @@ from django.utils.safestring import mark_safe
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from claims.editing import person_name
+
 register = template.Library()
 
 ALLOWED_TAGS = {
@@ -76,9 +78,7 @@ def markdown_filter(value) -> str:
 @register.filter
 def person(user) -> str:
     """A user's full name, or their username when they have none."""
-    if not user:
-        return "someone"
-    return user.get_full_name() or user.get_username()
+    return person_name(user) if user else "someone"
 
 
 @register.filter

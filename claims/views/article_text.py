@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from claims.editing import person_name
 from claims.errors import InputRejected
 from claims.models import Article
 from claims.services import articles as services
@@ -66,7 +67,7 @@ def article_refetch(request, pk: int):
         return redirect("article_detail", pk=pk)
     if job.created_by_id != request.user.pk:
         # Someone else asked first and it has not finished yet: theirs will bring the new text.
-        who = (job.created_by.get_full_name() or job.created_by.username) if job.created_by else "Someone"
+        who = person_name(job.created_by)
         messages.info(request, f"{who} is already fetching this article again; reload it in a moment.")
         return redirect("article_detail", pk=pk)
     return redirect("job_status", pk=job.pk)
