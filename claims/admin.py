@@ -38,7 +38,7 @@ class EvidenceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(SimpleHistoryAdmin):
     list_display = ["label", "order", "value", "colour", "is_active"]
     list_editable = ["order", "value", "colour", "is_active"]
     prepopulated_fields = {"slug": ["label"]}
