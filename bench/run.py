@@ -9,6 +9,7 @@ BENCHMARKS = [
     ["bench/bench_splitting.py", "--articles", "1000"],
     ["-m", "bench.bench_ingest", "--articles", "1000"],
     ["-m", "bench.bench_article_page", "--claims", "300"],
+    ["bench/bench_matching.py", "--qrels", "qrels-dev.tsv"],
 ]
 
 
