@@ -73,6 +73,8 @@ class JobKind(models.TextChoices):
     INGEST_URL = "ingest_url", "Add an article from a web address"
     FETCH_SOURCE = "fetch_source", "Fetch and archive a source"
     REFETCH_ARTICLE = "refetch_article", "Fetch an article again"
+    INDEX_CORPUS = "index_corpus", "Index items for related coverage"
+    SUGGEST_COVERAGE = "suggest_coverage", "Find related coverage for a claim"
 
 
 class JobStatus(models.TextChoices):
@@ -84,3 +86,24 @@ class JobStatus(models.TextChoices):
 
 # A job in one of these states holds its (kind, dedupe key): a second request for the same work joins it.
 ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class CorpusKind(models.TextChoices):
+    """What an indexed item of related coverage is (the engine's `Document.kind`; more kinds plug in later)."""
+
+    FACTCHECK = "factcheck", "Fact-check"
+    PASSAGE = "passage", "Article passage"
+    SOURCE = "source", "Archived source"
+
+
+class SuggestionStatus(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class SuggestionUse(models.TextChoices):
+    """How an accepted suggestion was used."""
+
+    EVIDENCE = "evidence", "Attached as evidence"
+    SAME_CLAIM = "same_claim", "Same claim as this fact-check"

@@ -17,11 +17,14 @@ from claims.choices import (
     ClaimKind,
     ClaimOrigin,
     ClaimStatus,
+    CorpusKind,
     IngestMethod,
     JobKind,
     JobStatus,
     SourceFetchStatus,
     Stance,
+    SuggestionStatus,
+    SuggestionUse,
     VerdictStatus,
 )
 
@@ -318,3 +321,95 @@ class Job(models.Model):
     @property
     def method(self) -> str:
         return self.params.get("method", IngestMethod.URL)
+
+
+class CorpusItem(models.Model):
+    """One item the related-coverage engine searches (claims/coverage/), with its stored embedding.
+
+    Each item comes from one row: a published verdict (a fact-check of this workbench), a claim (the
+    passage of an ingested article it quotes), an archived source, or a file loaded by `load_factchecks`
+    (`external_id`). The unique constraints make re-indexing replace an item rather than add another.
+    """
+
+    kind = models.CharField(max_length=16, choices=CorpusKind.choices)
+    text = models.TextField()
+    title = models.CharField(max_length=500, blank=True)
+    date = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    # Loaded fact-checks: the id in the file they came from (e.g. a vclaim_id).
+    external_id = models.CharField(max_length=200, blank=True)
+    verdict = models.ForeignKey(
+        Verdict, null=True, blank=True, on_delete=models.CASCADE, related_name="corpus_items"
+    )
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="corpus_items"
+    )
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.CASCADE, related_name="corpus_items"
+    )
+    # float16, L2-normalised; empty until an `index_corpus` job embedded the current text.
+    embedding = models.BinaryField(null=True, blank=True)
+    embedding_model = models.CharField(max_length=100, blank=True)
+    indexed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "external_id"], condition=~Q(external_id=""), name="corpus_external_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["verdict"], condition=Q(verdict__isnull=False), name="corpus_verdict_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(claim__isnull=False), name="corpus_claim_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["source"], condition=Q(source__isnull=False), name="corpus_source_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {(self.title or self.text)[:80]}"
+
+
+class Suggestion(models.Model):
+    """A corpus item suggested as related coverage of a claim, and what a reviewer decided about it.
+
+    A rerun of the claim's `suggest_coverage` job replaces its undecided suggestions; decided ones (the
+    labelled pairs) are kept and never suggested again.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="suggestions")
+    item = models.ForeignKey(CorpusItem, on_delete=models.CASCADE, related_name="suggestions")
+    rank = models.PositiveSmallIntegerField(default=0)
+    score = models.FloatField()
+    lexical = models.FloatField(default=0.0)
+    semantic = models.FloatField(default=0.0)
+    passage = models.TextField(blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.SUGGESTED
+    )
+    used_as = models.CharField(max_length=12, choices=SuggestionUse.choices, blank=True)
+    evidence = models.ForeignKey(
+        Evidence, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"
+    )
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # What the corpus held when the suggestion was computed (items and latest change), for tuning.
+    corpus_state = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "rank", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "item"], name="suggestion_claim_item_unique"),
+        ]
+        indexes = [models.Index(fields=["claim", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.item} for claim {self.claim_id} ({self.status})"

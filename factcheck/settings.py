@@ -224,6 +224,11 @@ _TESTING = "pytest" in sys.modules  # the suite relies on jobs having run when t
 JOB_RUNNER = env("JOB_RUNNER", "celery" if CELERY_BROKER_URL else "eager" if _TESTING else "thread")
 if JOB_RUNNER not in ("celery", "eager", "thread"):
     raise ImproperlyConfigured("JOB_RUNNER must be celery, eager or thread.")
+# Related coverage (claims/services/coverage.py): new articles, claims, published verdicts and archived
+# sources queue indexing and suggestion jobs on commit. Off in the test suite unless a test turns it on, so
+# the other tests don't load the embedding model for every article they store.
+COVERAGE_AUTO_JOBS = envbool("COVERAGE_AUTO_JOBS", "false" if _TESTING else "true")
+COVERAGE_SUGGESTIONS = envint("COVERAGE_SUGGESTIONS", 10)
 CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {
         "task": "claims.sweep_jobs",

@@ -23,7 +23,7 @@ import time
 
 import pytest
 import redis
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
 from claims.choices import JobKind, JobStatus, SourceFetchStatus, Stance
@@ -248,3 +248,54 @@ def test_a_job_queued_while_redis_is_down_runs_when_it_is_back(alice, settings, 
             assert answered_in < 5
     finally:
         broker.stop()
+
+
+def test_a_worker_killed_mid_suggestion_job_leaves_no_duplicate_suggestions(
+    alice, settings, workers, monkeypatch
+):
+    from claims.coverage.readers import FactCheck
+    from claims.models import Suggestion
+    from claims.services import coverage
+
+    coverage.corpus_load_factchecks(
+        checks=[
+            FactCheck(
+                id="1",
+                vclaim="The Mill Street tunnel in Riverside opened in 1984.",
+                title="Mill Street tunnel",
+            ),
+            FactCheck(id="2", vclaim="Riverside's harbour tunnel is the oldest crossing in the city."),
+        ]
+    )
+    claim = ClaimFactory(text="The Mill Street tunnel opened in 1974.")
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    use_broker(settings, REDIS_URL)
+    # The job waits this long before storing its suggestions (a switch only the tests set), so it is
+    # mid-flight when its worker is killed.
+    monkeypatch.setenv(coverage.TEST_DELAY_ENV, "8")
+    first = workers(broker_url=REDIS_URL, allowed_host="127.0.0.1")
+    with transaction.atomic():
+        (job,) = coverage.coverage_suggest_submit(claim_ids=[claim.pk])
+    wait_until(
+        lambda: Job.objects.get(pk=job.pk).status == JobStatus.RUNNING,
+        timeout=TIMEOUT,
+        what="the job to start",
+    )
+    time.sleep(2)
+
+    first.kill_everything()  # SIGKILL: the worker and its pool, mid-job
+    killed_at = time.monotonic()
+    assert Job.objects.get(pk=job.pk).status == JobStatus.RUNNING
+    assert not Suggestion.objects.filter(claim=claim).exists()  # nothing stored half way
+    monkeypatch.delenv(coverage.TEST_DELAY_ENV)
+    second = workers(broker_url=REDIS_URL, allowed_host="127.0.0.1", beat=True)
+
+    wait_until(
+        lambda: Job.objects.get(pk=job.pk).is_finished, timeout=TIMEOUT, what="the job on the second worker"
+    )
+    recovery = time.monotonic() - killed_at
+    job.refresh_from_db()
+    assert (job.status, job.error, job.attempts) == (JobStatus.DONE, "", 2), second.output()
+    items = list(Suggestion.objects.filter(claim=claim).values_list("item_id", flat=True))
+    assert items and len(items) == len(set(items)) == job.result["suggestions"]
+    print(f"suggestion job: done {recovery:.1f} s after its worker was killed")

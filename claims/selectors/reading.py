@@ -9,6 +9,7 @@ from claims import roles
 from claims.choices import OPEN_VERDICT_STATUSES, AnchorState, Stance, VerdictStatus
 from claims.models import Article, Claim, Comment, Evidence, Rating, Verdict
 from claims.selectors.claim_editing import claim_edit_options
+from claims.selectors.coverage import claim_coverage
 from claims.selectors.history import claim_history
 
 
@@ -111,6 +112,7 @@ def claim_panel_data(
         "assignable_users": assignable_users(),
         "stance_choices": Stance.choices,
         **claim_edit_options(claim=claim, article_claims=article_claims),
+        **claim_coverage(claim=claim),
     }
 
 

@@ -15,6 +15,7 @@ from claims.errors import InputRejected
 from claims.lifecycle import ClaimEvent, claim_apply, claims_with_reviewer_work
 from claims.models import Article, Claim, Comment
 from claims.selectors.claim_editing import claim_neighbours
+from claims.services import coverage
 from claims.services.claims import claim_create_manual
 from claims.text.anchoring import TextQuoteSelector, make_selector, resolve_browser_selection
 from claims.text.checkworthiness import assess
@@ -197,6 +198,7 @@ def claim_merge(
     second._history_user = user
     second.delete()
     _set_span(first, start, end)
+    coverage.coverage_claims_changed(claims=[first])
     return save_edit(first, user)
 
 
@@ -224,6 +226,7 @@ def claim_split(*, claim: Claim, at: int, user, expected_version: int) -> tuple[
     _set_span(claim, claim.start, first_end)
     claim.origin = ClaimOrigin.MANUAL  # reshaped by a reviewer: kept when the article's text changes
     first = save_edit(claim, user)
+    coverage.coverage_claims_changed(claims=[first])
     second = claim_create_manual(article=claim.article, start=second_start, end=old_end, user=user)
     return first, second
 
@@ -241,6 +244,7 @@ def claim_reword(*, claim: Claim, normalised_text: str, user, expected_version: 
     if claim.normalised_text == normalised_text:
         return claim
     claim.normalised_text = normalised_text
+    coverage.coverage_claims_changed(claims=[claim])
     return save_edit(claim, user)
 
 

@@ -10,6 +10,7 @@ from claims.editing import save_edit
 from claims.errors import InputRejected
 from claims.lifecycle import ClaimEvent, claim_apply, claims_with_reviewer_work
 from claims.models import Article, Claim
+from claims.services import coverage
 from claims.text.anchoring import TextQuoteSelector, make_selector, reanchor
 from claims.text.checkworthiness import assess
 from claims.text.extraction import content_hash
@@ -83,6 +84,7 @@ def claim_create_manual(*, article: Article, start: int, end: int, user) -> Clai
     except IntegrityError:
         # Someone else made a claim of the same span between the check above and this insert.
         raise InputRejected("That exact span is already a claim.") from None
+    coverage.coverage_claims_changed(claims=[claim])
     return claim
 
 
@@ -156,6 +158,7 @@ def article_replace_text(*, article: Article, text: str, user=None) -> ResplitOu
         claim.save()
 
     added = bulk_create_with_history(_split_claims(article, skip=kept), Claim, default_user=user)
+    coverage.coverage_article_changed(article=article)
     return ResplitOutcome(**counts, added=len(added))
 
 

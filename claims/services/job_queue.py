@@ -165,11 +165,17 @@ def jobs_hand_over_pending(*, limit: int = 200) -> int:
     return sent
 
 
+_discovering = threading.Lock()
+
+
 def _task(name: str):
     app = current_app
     if name not in app.tasks:
-        # A worker imports every app's tasks module when it starts; a web process does it on first use.
-        app.autodiscover_tasks(force=True)
+        # A worker imports every app's tasks module when it starts; a web process does it on first use,
+        # once: threads handed jobs at the same moment (an article's suggestion jobs) wait for the first.
+        with _discovering:
+            if name not in app.tasks:
+                app.autodiscover_tasks(force=True)
     return app.tasks[name]
 
 

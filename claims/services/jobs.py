@@ -31,7 +31,7 @@ from claims import fetching
 from claims.choices import JobKind, JobStatus
 from claims.errors import InputRejected
 from claims.models import Job
-from claims.services import articles, job_queue, sources
+from claims.services import articles, coverage, job_queue, sources
 from claims.services.ingest import article_ingest_url, canonicalise_url
 
 logger = logging.getLogger(__name__)
@@ -94,6 +94,8 @@ HANDLERS: dict[str, Handler] = {
     JobKind.INGEST_URL: Handler(run=_ingest_url),
     JobKind.FETCH_SOURCE: Handler(run=sources.source_fetch_job, on_failed=sources.source_fetch_failed),
     JobKind.REFETCH_ARTICLE: Handler(run=articles.article_refetch_job),
+    JobKind.INDEX_CORPUS: Handler(run=coverage.corpus_index_job),
+    JobKind.SUGGEST_COVERAGE: Handler(run=coverage.coverage_suggest_job),
 }
 
 

@@ -16,6 +16,7 @@ from claims import fetching
 from claims.choices import JobKind, SourceFetchStatus
 from claims.errors import InputRejected
 from claims.models import Evidence, Job, Source
+from claims.services import coverage
 from claims.services.ingest import extract_from_fetch
 from claims.services.job_queue import job_complete, job_fail, job_submit
 from claims.text.excerpts import excerpt_location
@@ -120,6 +121,7 @@ def source_fetch(*, source_id: int, job: Job | None = None) -> None:
             source.fetch_status, source.fetch_error, source.fetched_at = SourceFetchStatus.FAILED, error, None
         else:
             _archive(source, extracted)
+            coverage.coverage_source_archived(source=source)
         source.save()
         evidence_verify_source(source=source)
         if job is not None:

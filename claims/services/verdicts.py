@@ -24,6 +24,7 @@ from claims.editing import GONE, conflict, lock_for_edit, save_edit
 from claims.errors import InputRejected
 from claims.lifecycle import VERDICT_EDITABLE, ClaimEvent, VerdictEvent, claim_apply, verdict_apply
 from claims.models import Claim, Rating, Verdict
+from claims.services import coverage
 from claims.services.claims import claim_start_work
 from claims.services.comments import comment_add
 
@@ -178,6 +179,7 @@ def _verdict_published(verdict_id: int) -> None:
     Until then it only logs; nothing else is queued here.
     """
     logger.info("Verdict %s published", verdict_id)
+    coverage.coverage_verdict_published(verdict_id=verdict_id)
 
 
 @transaction.atomic

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("claims.urls.claims")),
     path("", include("claims.urls.evidence")),
     path("", include("claims.urls.verdicts")),
+    path("", include("claims.urls.coverage")),
 ]

@@ -140,6 +140,8 @@ def start_worker(
         "JOB_RUNNER": "celery",
         "JOB_LEASE_SECONDS": str(lease_seconds),
         "JOB_SWEEP_SECONDS": str(SWEEP_SECONDS),
+        # As in the test process: no related-coverage jobs unless a test queues them itself.
+        "COVERAGE_AUTO_JOBS": os.environ.get("COVERAGE_AUTO_JOBS", "false"),
     }
     log = log_dir / f"worker-{time.monotonic_ns()}.log"
     command = [

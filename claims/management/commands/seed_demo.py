@@ -2,15 +2,21 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from claims import roles
 from claims.choices import IngestMethod
 from claims.services.ingest import article_ingest_upload
 
-DEMO_ARTICLE = Path(__file__).resolve().parents[2] / "demo" / "harbour_bridge.md"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_ARTICLE = DEMO_DIR / "harbour_bridge.md"
+# Fact-checks written for the demo: two about the demo article's claims, three about the seed article's event.
+DEMO_FACTCHECKS = DEMO_DIR / "factchecks.jsonl"
 # Demo credentials for a local workbench only; `make run` prints them.
 DEMO_ACCOUNTS = [
     ("reviewer", "reviewer-demo-2026", roles.REVIEWER, False),
@@ -20,9 +26,16 @@ DEMO_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo reviewer, editor and admin accounts and load the demo article."
+    help = "Create the demo reviewer, editor and admin accounts and load the demo fact-checks and article."
 
     def handle(self, *args, **options):
+        # Without a worker (`make run`), the background jobs this queues would run in threads of this
+        # command, which ends first: here they run as they are queued instead.
+        runner = "eager" if settings.JOB_RUNNER == "thread" else settings.JOB_RUNNER
+        with override_settings(JOB_RUNNER=runner):
+            self._seed()
+
+    def _seed(self):
         User = get_user_model()
         for username, password, role, is_admin in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(
@@ -35,6 +48,9 @@ class Command(BaseCommand):
                 user.save()
             user.groups.add(Group.objects.get(name=role))
         editor = User.objects.get(username="editor")
+        call_command(
+            "load_factchecks", str(DEMO_FACTCHECKS), prefix="demo:", language="en", stdout=self.stdout
+        )
         outcome = article_ingest_upload(
             filename=DEMO_ARTICLE.name,
             data=DEMO_ARTICLE.read_bytes(),

@@ -1,0 +1,77 @@
+"""Related coverage for the claim panel, and the reviewers' decisions as labelled pairs. Fixed query counts."""
+
+from claims.choices import JobKind, SuggestionStatus
+from claims.models import Claim, Job, Suggestion
+
+
+def claim_coverage(*, claim: Claim) -> dict:
+    """The claim's latest suggestion job and its suggestions (undecided first, by rank): two queries."""
+    job = (
+        Job.objects.filter(kind=JobKind.SUGGEST_COVERAGE, dedupe_key=f"claim:{claim.pk}")
+        .order_by("-created_at", "-id")
+        .only("status", "error", "created_at", "finished_at", "kind", "result")
+        .first()
+    )
+    suggestions = list(
+        Suggestion.objects.filter(claim=claim)
+        .select_related("item", "decided_by", "evidence")
+        .order_by("rank", "id")
+    )
+    return {
+        "coverage_job": job,
+        "suggestions": [s for s in suggestions if s.status == SuggestionStatus.SUGGESTED],
+        "decided_suggestions": [s for s in suggestions if s.status != SuggestionStatus.SUGGESTED],
+    }
+
+
+def coverage_labelled_pairs(*, since=None) -> list[dict]:
+    """Every decided (claim, item) pair, for tuning: accepted ones are positives, dismissed ones negatives."""
+    decided = Suggestion.objects.exclude(status=SuggestionStatus.SUGGESTED)
+    if since is not None:
+        decided = decided.filter(decided_at__gte=since)
+    return list(
+        decided.order_by("decided_at", "id").values(
+            "claim_id",
+            "claim__text",
+            "claim__normalised_text",
+            "item_id",
+            "item__kind",
+            "item__external_id",
+            "item__text",
+            "status",
+            "used_as",
+            "score",
+            "lexical",
+            "semantic",
+            "decided_by__username",
+            "decided_at",
+        )
+    )
+
+
+def corpus_lexical_candidates(
+    *, text: str, k: int = 100, kinds: tuple[str, ...] = ()
+) -> list[tuple[int, float]]:
+    """(item id, rank) of the items matching any word of `text`, ranked by PostgreSQL over the GIN-indexed,
+    weighted `search_vector` (migration 0010); [] on another database. Candidates for a search server or a
+    corpus too large for one process's memory; the in-process engine does its own BM25.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not text.strip():
+        return []
+    sql = """
+        WITH q AS (
+            SELECT to_tsquery('english', string_agg(quote_literal(lexeme), ' | ')) AS query
+            FROM unnest(to_tsvector('english', %s))
+        )
+        SELECT id, ts_rank_cd(search_vector, q.query) AS rank
+        FROM claims_corpusitem, q
+        WHERE q.query IS NOT NULL AND search_vector @@ q.query
+          AND (cardinality(%s::text[]) = 0 OR kind = ANY(%s::text[]))
+        ORDER BY rank DESC, id LIMIT %s
+    """
+    params = [text, list(kinds), list(kinds), k]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]

@@ -1,0 +1,526 @@
+"""Related coverage: indexing the corpus, suggesting earlier fact-checks and coverage for claims, and what
+reviewers decide about each suggestion.
+
+- **Indexing** (`index_corpus` jobs, queued on commit by the change that makes an item: a stored or re-split
+  article, a manual claim, a published verdict, an archived source): each job upserts its `CorpusItem`s
+  (one per source row; the unique constraints make a rerun replace, never add) and embeds in batches the
+  items whose text changed. The engine of each process (claims/coverage/store.py) picks them up on its
+  next search.
+- **Suggesting** (`suggest_coverage`, one job per claim, dedupe key `claim:<id>`): the claim's wording (its
+  normalised wording if it has one) searched with its article's date, never returning its own article's
+  passages, its own published verdict, or anything already decided for it. The run replaces the claim's
+  undecided suggestions in the transaction that completes the job, so a run killed half way stores
+  nothing and its rerun never duplicates.
+- **Corpus growth** refreshes the open claims it may affect, cheaply and in batches: each new item is
+  searched the other way round, against the article passages (the claims themselves are in the corpus),
+  and the open claims whose passage is semantically close (cosine ≥ REFRESH_SIMILARITY) are re-suggested,
+  at most REFRESH_MAX_CLAIMS per indexing job. A batch larger than REVERSE_SEARCH_MAX items (a loaded
+  archive) re-suggests the REFRESH_MAX_CLAIMS most check-worthy open claims instead: one search per claim
+  is then cheaper than one per item.
+- **Decisions**: accept (as evidence: a hand-entered Source with the item's text archived and the passage
+  as the quoted excerpt, through the evidence service; or as "same claim as this fact-check") and dismiss
+  are compare-and-set on the suggestion's status, with who and when. Decided pairs are the labelled pairs
+  for tuning (`selectors/coverage.py::coverage_labelled_pairs`).
+"""
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from claims.choices import (
+    AnchorState,
+    ClaimStatus,
+    CorpusKind,
+    JobKind,
+    SuggestionStatus,
+    SuggestionUse,
+)
+from claims.coverage import store as corpus
+from claims.coverage.engine import Query
+from claims.editing import person_name
+from claims.errors import InputRejected
+from claims.models import Article, Claim, CorpusItem, Job, Source, Suggestion, Verdict
+from claims.services import job_queue
+
+logger = logging.getLogger(__name__)
+
+SOURCE_TEXT_MAX = 2_000  # an archived source is indexed by its title and opening
+TITLE_MAX = CorpusItem._meta.get_field("title").max_length
+EMBED_BATCH = 256  # rows embedded (the embedder batches by 32 inside) and saved at a time
+# A suggestion must be at least this similar in meaning (cosine): the fused score is relative to the best
+# candidate of the query, so on its own it cannot tell a near-duplicate from the least bad of strangers.
+MIN_SIMILARITY = 0.3
+REFRESH_SIMILARITY = 0.5
+REFRESH_MAX_CLAIMS = 200
+REVERSE_SEARCH_MAX = 200
+OPEN_CLAIM_STATUSES = (ClaimStatus.NEW, ClaimStatus.IN_REVIEW, ClaimStatus.AWAITING_APPROVAL)
+# Tests only: seconds a suggestion job waits before storing its result, so a test can kill its worker.
+TEST_DELAY_ENV = "COVERAGE_TEST_SUGGEST_DELAY"
+
+
+def suggest_dedupe_key(claim_id: int) -> str:
+    return f"claim:{claim_id}"
+
+
+# --- submitting (the hooks: each change calls one of these inside its transaction) ----------------------
+
+
+def _auto() -> bool:
+    return settings.COVERAGE_AUTO_JOBS
+
+
+def coverage_article_changed(*, article: Article) -> None:
+    """An article was stored or re-split: index its claims' passages and suggest coverage for each claim."""
+    if not _auto():
+        return
+    claim_ids = list(article.claims.exclude(anchor_state=AnchorState.LOST).values_list("pk", flat=True))
+    job_queue.job_submit(
+        kind=JobKind.INDEX_CORPUS,
+        article=article,
+        params={"claims": claim_ids},
+        dedupe_key=f"article:{article.pk}:{article.text_revision}",
+    )
+    coverage_suggest_submit(claim_ids=claim_ids)
+
+
+def coverage_claims_changed(*, claims: list[Claim]) -> None:
+    """Claims were made or reworded: (re)index their passages and suggest coverage for them again."""
+    if not _auto() or not claims:
+        return
+    ids = sorted(c.pk for c in claims)
+    job_queue.job_submit(
+        kind=JobKind.INDEX_CORPUS,
+        params={"claims": ids},
+        dedupe_key="claims:" + ",".join(map(str, ids))[:180],
+    )
+    coverage_suggest_submit(claim_ids=ids)
+
+
+def coverage_verdict_published(*, verdict_id: int) -> None:
+    """A verdict was published (after commit): it becomes a fact-check others are matched against."""
+    if _auto():
+        job_queue.job_submit(
+            kind=JobKind.INDEX_CORPUS, params={"verdicts": [verdict_id]}, dedupe_key=f"verdict:{verdict_id}"
+        )
+
+
+def coverage_source_archived(*, source: Source) -> None:
+    """A source's page was archived: its text becomes coverage."""
+    if _auto():
+        job_queue.job_submit(
+            kind=JobKind.INDEX_CORPUS,
+            source=source,
+            params={"sources": [source.pk]},
+            dedupe_key=f"source:{source.pk}",
+        )
+
+
+def coverage_items_loaded(*, item_ids: list[int]) -> Job | None:
+    """Items loaded from files (already embedded): refresh the open claims they may affect, in the background."""
+    if not item_ids:
+        return None
+    return job_queue.job_submit(kind=JobKind.INDEX_CORPUS, params={"items": item_ids})
+
+
+def coverage_suggest_submit(*, claim_ids: list[int], user=None) -> list[Job]:
+    """Queue a suggestion job per claim (one joins the claim's job still queued or running)."""
+    return [
+        job_queue.job_submit(
+            kind=JobKind.SUGGEST_COVERAGE,
+            user=user,
+            params={"claim": claim_id},
+            dedupe_key=suggest_dedupe_key(claim_id),
+        )
+        for claim_id in claim_ids
+    ]
+
+
+@transaction.atomic
+def coverage_suggest_retry(*, claim: Claim, user) -> Job:
+    """A person asks again for a claim's suggestions (the panel's Retry button)."""
+    if not user.has_perm("claims.change_claim"):
+        raise PermissionDenied("Only reviewers and editors can ask for suggestions again.")
+    return coverage_suggest_submit(claim_ids=[claim.pk], user=user)[0]
+
+
+# --- indexing --------------------------------------------------------------------------------------------
+
+
+def _passage_fields(claim: Claim) -> dict:
+    article = claim.article
+    return {
+        "kind": CorpusKind.PASSAGE,
+        "text": claim.text,
+        "title": article.title[:TITLE_MAX],
+        "date": article.published_at,
+        "language": article.language,
+        "url": article.url or "",
+    }
+
+
+def _verdict_fields(verdict: Verdict) -> dict:
+    claim = verdict.claim
+    parts = [claim.text, claim.normalised_text, verdict.summary, f"Rating: {verdict.rating.label}."]
+    return {
+        "kind": CorpusKind.FACTCHECK,
+        "text": " ".join(p for p in parts if p),
+        "title": (claim.normalised_text or verdict.summary)[:TITLE_MAX],
+        "date": timezone.localdate(verdict.published_at) if verdict.published_at else None,
+        "language": claim.article.language,
+        "url": "",
+    }
+
+
+def _source_fields(source: Source) -> dict:
+    return {
+        "kind": CorpusKind.SOURCE,
+        "text": source.archived_text[:SOURCE_TEXT_MAX],
+        "title": source.title[:TITLE_MAX],
+        "date": source.published_at,
+        "language": "",
+        "url": source.url,
+    }
+
+
+def _upsert(link: str, row, fields: dict) -> CorpusItem:
+    """The item for `row` (claim, verdict or source) with these fields; its embedding is cleared if its text changed."""
+    item = CorpusItem.objects.filter(**{link: row}).first()
+    if item is None:
+        return CorpusItem.objects.create(**{link: row}, **fields)
+    if any(getattr(item, name) != value for name, value in fields.items()):
+        if (item.text, item.title) != (fields["text"], fields["title"]):
+            item.embedding, item.embedding_model, item.indexed_at = None, "", None
+        for name, value in fields.items():
+            setattr(item, name, value)
+        item.save()
+    return item
+
+
+def corpus_index(*, claim_ids=(), verdict_ids=(), source_ids=()) -> list[int]:
+    """Create or update the items of these rows and embed the ones that need it; return their ids."""
+    ids = []
+    with transaction.atomic():
+        claims = Claim.objects.filter(pk__in=claim_ids).select_related("article")
+        for claim in claims:
+            if claim.anchor_state == AnchorState.LOST:
+                CorpusItem.objects.filter(claim=claim).delete()  # its words are no longer in the article
+                continue
+            ids.append(_upsert("claim", claim, _passage_fields(claim)).pk)
+        for verdict in Verdict.objects.filter(pk__in=verdict_ids).select_related("claim__article", "rating"):
+            if verdict.status != "published":
+                continue
+            # One fact-check per claim: an earlier revision's item gives way to the newly published one.
+            CorpusItem.objects.filter(verdict__claim_id=verdict.claim_id).exclude(verdict=verdict).delete()
+            ids.append(_upsert("verdict", verdict, _verdict_fields(verdict)).pk)
+        for source in Source.objects.filter(pk__in=source_ids):
+            if not source.archived_text.strip():
+                continue
+            ids.append(_upsert("source", source, _source_fields(source)).pk)
+    corpus_embed(item_ids=ids)
+    return ids
+
+
+def corpus_embed(*, item_ids=None, batch: int = EMBED_BATCH, progress=None) -> int:
+    """Embed the items (of `item_ids`, or all) that have no embedding yet, in batches; return how many."""
+    pending = CorpusItem.objects.filter(embedding__isnull=True)
+    if item_ids is not None:
+        pending = pending.filter(pk__in=item_ids)
+    # By length, so each batch holds texts of about one length (the model pads a batch to its longest).
+    by_length = pending.annotate(length=Length("text") + Length("title")).order_by("length", "pk")
+    ids = list(by_length.values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(ids), batch):
+        items = list(CorpusItem.objects.filter(pk__in=ids[start : start + batch]))
+        vectors = corpus.embed_documents([corpus.item_document(_row(i)) for i in items])
+        now = timezone.now()
+        for item, vector in zip(items, vectors, strict=True):
+            item.embedding = corpus.encode_vector(vector)
+            item.embedding_model = corpus.EMBEDDING_MODEL
+            item.indexed_at = item.updated_at = now
+        CorpusItem.objects.bulk_update(items, ["embedding", "embedding_model", "indexed_at", "updated_at"])
+        done += len(items)
+        if progress is not None:
+            progress(done, len(ids))
+    return done
+
+
+def _row(item: CorpusItem) -> dict:
+    return {f: getattr(item, f) for f in ("id", "kind", "text", "title", "date", "language", "url")}
+
+
+def corpus_index_job(job: Job) -> dict:
+    """The `index_corpus` job's handler (idempotent: upserts, then embeds what has no embedding)."""
+    params = job.params
+    ids = corpus_index(
+        claim_ids=params.get("claims", ()),
+        verdict_ids=params.get("verdicts", ()),
+        source_ids=params.get("sources", ()),
+    )
+    loaded = params.get("items", [])
+    if loaded:
+        corpus_embed(item_ids=loaded)
+    refreshed = coverage_refresh_affected(item_ids=ids + list(loaded)) if _auto() or loaded else 0
+    return {"indexed": len(ids) + len(loaded), "refreshed_claims": refreshed}
+
+
+def coverage_refresh_affected(*, item_ids: list[int]) -> int:
+    """Re-suggest the open claims that new items may change (see the module docstring); return how many."""
+    items = list(CorpusItem.objects.filter(pk__in=item_ids).values("id", "text", "claim__article_id"))
+    if not items:
+        return 0
+    open_claims = Claim.objects.filter(status__in=OPEN_CLAIM_STATUSES).exclude(anchor_state=AnchorState.LOST)
+    if len(items) > REVERSE_SEARCH_MAX:
+        claim_ids = list(
+            open_claims.order_by("-checkworthiness", "-pk").values_list("pk", flat=True)[:REFRESH_MAX_CLAIMS]
+        )
+    else:
+        store = corpus.corpus_store()
+        own = {i["claim__article_id"] for i in items if i["claim__article_id"]}
+        close_items = set()
+        for item in items:
+            query = Query(
+                text=item["text"], kinds=(CorpusKind.PASSAGE,), exclude=frozenset({str(item["id"])})
+            )
+            close_items.update(
+                int(m.key) for m in store.search(query, k=20) if m.semantic >= REFRESH_SIMILARITY
+            )
+        claim_ids = list(
+            open_claims.filter(corpus_items__in=close_items)
+            .exclude(article_id__in=own)  # a new article's own claims have their jobs already
+            .order_by("-checkworthiness", "-pk")
+            .values_list("pk", flat=True)[:REFRESH_MAX_CLAIMS]
+        )
+    with transaction.atomic():
+        coverage_suggest_submit(claim_ids=claim_ids)
+    return len(claim_ids)
+
+
+# --- suggesting ------------------------------------------------------------------------------------------
+
+
+def _excluded_items(claim: Claim) -> set[int]:
+    """Never suggested for this claim: its own article's passages, its own fact-check, decided items."""
+    own = CorpusItem.objects.filter(Q(claim__article_id=claim.article_id) | Q(verdict__claim_id=claim.pk))
+    decided = Suggestion.objects.filter(claim=claim).exclude(status=SuggestionStatus.SUGGESTED)
+    return set(own.values_list("pk", flat=True)) | set(decided.values_list("item_id", flat=True))
+
+
+def coverage_suggest_job(job: Job) -> dict | None:
+    """The `suggest_coverage` job's handler: search, then replace the claim's undecided suggestions."""
+    claim = Claim.objects.select_related("article").filter(pk=job.params.get("claim")).first()
+    if claim is None:
+        return {"suggestions": 0, "claim": "gone"}
+    store = corpus.corpus_store()
+    query = Query(
+        text=claim.normalised_text or claim.text,
+        date=claim.article.published_at,
+        exclude=frozenset(str(pk) for pk in _excluded_items(claim)),
+    )
+    matches = [
+        m for m in store.search(query, k=settings.COVERAGE_SUGGESTIONS) if m.semantic >= MIN_SIMILARITY
+    ]
+    delay = float(os.environ.get(TEST_DELAY_ENV) or 0)
+    if delay:
+        time.sleep(delay)
+    with transaction.atomic():
+        # Serialises with a reviewer's decision and with another run for the same claim.
+        if not Claim.objects.select_for_update().filter(pk=claim.pk).exists():
+            job_queue.job_complete(job=job, result={"suggestions": 0, "claim": "gone"})
+            return None
+        Suggestion.objects.filter(claim=claim, status=SuggestionStatus.SUGGESTED).delete()
+        excluded = _excluded_items(claim)  # decided meanwhile
+        present = set(
+            CorpusItem.objects.filter(pk__in=[int(m.key) for m in matches]).values_list("pk", flat=True)
+        )
+        rows = [
+            Suggestion(
+                claim=claim,
+                item_id=int(m.key),
+                rank=rank,
+                score=round(m.score, 4),
+                lexical=round(m.lexical, 4),
+                semantic=round(m.semantic, 4),
+                passage=m.passage,
+                reasons=list(m.reasons),
+                corpus_state=store.state,
+            )
+            for rank, m in enumerate(matches, start=1)
+            if int(m.key) in present and int(m.key) not in excluded
+        ]
+        Suggestion.objects.bulk_create(rows)
+        job_queue.job_complete(job=job, result={"suggestions": len(rows), "corpus": store.state})
+    return None
+
+
+# --- decisions -------------------------------------------------------------------------------------------
+
+
+def _refuse_decided(suggestion_id: int) -> None:
+    current = Suggestion.objects.select_related("decided_by").filter(pk=suggestion_id).first()
+    if current is None:
+        raise InputRejected("This suggestion is no longer there (the claim's suggestions were refreshed).")
+    when = timezone.localtime(current.decided_at).strftime("%H:%M on %-d %b %Y") if current.decided_at else ""
+    raise InputRejected(
+        f"{person_name(current.decided_by)} already {current.get_status_display().lower()} this suggestion"
+        f"{' at ' + when if when else ''}; nothing was changed."
+    )
+
+
+def _decide(suggestion_id: int, *, status: str, user, **fields) -> None:
+    """Compare-and-set from undecided: exactly one decision per suggestion."""
+    decided = Suggestion.objects.filter(pk=suggestion_id, status=SuggestionStatus.SUGGESTED).update(
+        status=status, decided_by=user, decided_at=timezone.now(), **fields
+    )
+    if decided != 1:
+        _refuse_decided(suggestion_id)
+
+
+def _evidence_title(item: CorpusItem) -> str:
+    label = {CorpusKind.FACTCHECK: "Fact-check", CorpusKind.PASSAGE: "Article", CorpusKind.SOURCE: "Source"}
+    title = item.title or (item.text[:120] + ("…" if len(item.text) > 120 else ""))
+    return f"{label.get(item.kind, 'Coverage')}: {title}"[:TITLE_MAX]
+
+
+@transaction.atomic
+def suggestion_accept(
+    *, suggestion: Suggestion, use: str, user, stance: str = "", note: str = ""
+) -> Suggestion:
+    """Accept a suggestion: as evidence (with a stance), or as "the same claim as this fact-check"."""
+    if use not in SuggestionUse.values:
+        raise InputRejected("Say whether to attach it as evidence or to mark it as the same claim.")
+    needed = "claims.add_evidence" if use == SuggestionUse.EVIDENCE else "claims.change_claim"
+    if not user.has_perm(needed):
+        raise PermissionDenied("Only reviewers and editors can accept suggestions.")
+    current = (
+        Suggestion.objects.select_for_update(of=("self",))
+        .select_related("item", "claim__article")
+        .filter(pk=suggestion.pk)
+        .first()
+    )
+    if current is None or current.status != SuggestionStatus.SUGGESTED:
+        _refuse_decided(suggestion.pk)
+    item = current.item
+    evidence = None
+    if use == SuggestionUse.SAME_CLAIM:
+        if item.kind != CorpusKind.FACTCHECK:
+            raise InputRejected("Only a fact-check can be the same claim; attach this one as evidence.")
+    else:
+        # Imported here: the evidence service imports the claim services, which call the hooks above.
+        from claims.services import evidence as evidence_service
+
+        published = item.date if item.date and item.date <= timezone.localdate() else None
+        evidence = evidence_service.evidence_add_manual(
+            claim=current.claim,
+            title=_evidence_title(item),
+            publisher="",
+            published_at=published,
+            url=item.url,
+            archived_text=item.text,
+            stance=stance,
+            excerpt=current.passage.removesuffix("…").strip(),
+            note=note,
+            user=user,
+        )
+    _decide(current.pk, status=SuggestionStatus.ACCEPTED, user=user, used_as=use, evidence=evidence)
+    current.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def suggestion_dismiss(*, suggestion: Suggestion, user) -> Suggestion:
+    """Dismiss a suggestion: it is kept as a labelled pair and not suggested for this claim again."""
+    if not user.has_perm("claims.change_claim"):
+        raise PermissionDenied("Only reviewers and editors can dismiss suggestions.")
+    _decide(suggestion.pk, status=SuggestionStatus.DISMISSED, user=user)
+    return Suggestion.objects.get(pk=suggestion.pk)
+
+
+# --- loading fact-checks from files ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    read: int
+    created: int
+    updated: int
+    unchanged: int
+    embedded: int
+    item_ids: list[int]
+
+
+def corpus_load_factchecks(*, checks, prefix: str = "", language: str = "", progress=None) -> LoadOutcome:
+    """Store fact-checks read from files (claims/coverage/readers.py) as items, by external id, and embed them.
+
+    Loading the same file again changes nothing; a fact-check whose text changed is updated and embedded
+    again. The same id twice in one load: the last one wins.
+    """
+    wanted = {}
+    for check in checks:
+        wanted[f"{prefix}{check.id}"[:200]] = {
+            "kind": CorpusKind.FACTCHECK,
+            "text": check.text,
+            "title": check.title[:TITLE_MAX],
+            "date": check.date,
+            "language": language,
+            "url": check.url[:2000],
+        }
+    existing = {}
+    keys = list(wanted)
+    for start in range(0, len(keys), 5_000):
+        for item in CorpusItem.objects.filter(
+            kind=CorpusKind.FACTCHECK, external_id__in=keys[start : start + 5_000]
+        ):
+            existing[item.external_id] = item
+    created, changed = [], []
+    for external_id, fields in wanted.items():
+        item = existing.get(external_id)
+        if item is None:
+            created.append(CorpusItem(external_id=external_id, **fields))
+        elif any(getattr(item, name) != value for name, value in fields.items()):
+            if (item.text, item.title) != (fields["text"], fields["title"]):
+                item.embedding, item.embedding_model, item.indexed_at = None, "", None
+            for name, value in fields.items():
+                setattr(item, name, value)
+            item.updated_at = timezone.now()
+            changed.append(item)
+    with transaction.atomic():
+        CorpusItem.objects.bulk_create(created, batch_size=1_000)
+        CorpusItem.objects.bulk_update(
+            changed,
+            [
+                "text",
+                "title",
+                "date",
+                "language",
+                "url",
+                "embedding",
+                "embedding_model",
+                "indexed_at",
+                "updated_at",
+            ],
+            batch_size=1_000,
+        )
+    item_ids = [i.pk for i in created] + [i.pk for i in changed]
+    if created and created[0].pk is None:  # a backend that does not return ids from bulk inserts
+        item_ids = list(
+            CorpusItem.objects.filter(
+                kind=CorpusKind.FACTCHECK, external_id__in=[i.external_id for i in created]
+            ).values_list("pk", flat=True)
+        ) + [i.pk for i in changed]
+    embedded = corpus_embed(item_ids=item_ids, progress=progress)
+    return LoadOutcome(
+        read=len(wanted),
+        created=len(created),
+        updated=len(changed),
+        unchanged=len(wanted) - len(created) - len(changed),
+        embedded=embedded,
+        item_ids=item_ids,
+    )
