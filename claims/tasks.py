@@ -1,8 +1,14 @@
 """Thin Celery tasks: ids in, a service does the work. Jobs are handed to them on commit (job_queue)."""
 
+import logging
+
 from celery import shared_task
+from celery.signals import worker_process_init
+from django.conf import settings
 
 from claims.services.jobs import job_run, jobs_sweep
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="claims.run_job", bind=True, ignore_result=True)
@@ -15,3 +21,17 @@ def run_job(self, job_id: int) -> None:
 @shared_task(name="claims.sweep_jobs", ignore_result=True)
 def sweep_jobs() -> dict:
     return jobs_sweep()
+
+
+@worker_process_init.connect
+def warm_up_coverage(**kwargs) -> None:
+    """Load the corpus vectors and the embedding model when a worker process starts, not on its first job,
+    so a new claim's suggestions do not wait for them (about 7 s with 13,824 fact-checks)."""
+    if not settings.COVERAGE_AUTO_JOBS:
+        return
+    from claims.services.coverage import coverage_warm_up
+
+    try:
+        coverage_warm_up()
+    except Exception:  # a cold start is slower, not broken: the first job loads what is missing
+        logger.exception("Warming up related coverage failed")

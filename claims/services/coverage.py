@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -44,7 +43,7 @@ from claims.choices import (
     SuggestionUse,
 )
 from claims.coverage import store as corpus
-from claims.coverage.engine import Query
+from claims.coverage.engine import Query, default_embedder
 from claims.editing import person_name
 from claims.errors import InputRejected
 from claims.models import Article, Claim, CorpusItem, Job, Source, Suggestion, Verdict
@@ -308,9 +307,11 @@ def coverage_refresh_affected(*, item_ids: list[int]) -> int:
 
 def _excluded_items(claim: Claim) -> set[int]:
     """Never suggested for this claim: its own article's passages, its own fact-check, decided items."""
-    own = CorpusItem.objects.filter(Q(claim__article_id=claim.article_id) | Q(verdict__claim_id=claim.pk))
+    # Three indexed look-ups: an OR across the two joins would scan the whole corpus.
+    passages = CorpusItem.objects.filter(claim__article_id=claim.article_id).values_list("pk", flat=True)
+    factcheck = CorpusItem.objects.filter(verdict__claim_id=claim.pk).values_list("pk", flat=True)
     decided = Suggestion.objects.filter(claim=claim).exclude(status=SuggestionStatus.SUGGESTED)
-    return set(own.values_list("pk", flat=True)) | set(decided.values_list("item_id", flat=True))
+    return set(passages) | set(factcheck) | set(decided.values_list("item_id", flat=True))
 
 
 def coverage_suggest_job(job: Job) -> dict | None:
@@ -524,3 +525,11 @@ def corpus_load_factchecks(*, checks, prefix: str = "", language: str = "", prog
         embedded=embedded,
         item_ids=item_ids,
     )
+
+
+def coverage_warm_up() -> None:
+    """Load the embedding model and the indexed corpus into this process ahead of its first search."""
+    started = time.monotonic()
+    corpus.corpus_store().refresh()
+    default_embedder().embed(["warm up"])
+    logger.info("Related coverage warmed up in %.1f s", time.monotonic() - started)

@@ -74,8 +74,10 @@ def test_a_claim_goes_from_pasted_article_to_published_verdict(
         assert article.text[claim.start : claim.end] == claim.text
 
         # She attaches a source served by a local page; it is fetched, archived and the excerpt checked.
+        page.wait_for_load_state("load")  # the shortcut keys are bound once the page's script has run
         page.keyboard.press("s")
         panel = page.locator("#claim-panel")
+        expect(panel.get_by_label("Web address")).to_be_visible()
         panel.get_by_label("Web address").fill(site.url("/moscow-talks"))
         panel.get_by_label("Stance").select_option("supports")
         panel.get_by_label("Quoted excerpt").fill("A Hamas delegation led by Moussa Abu Marzouk held talks")
