@@ -46,11 +46,16 @@ def last_change(obj: models.Model) -> tuple[object | None, datetime.datetime | N
     return record.history_user, record.history_date
 
 
+def moment(when: datetime.datetime) -> str:
+    """A time as the workbench states it in messages: "14:03:27 on 2 Dec 2026" (local time)."""
+    return date_format(timezone.localtime(when), "H:i:s \\o\\n j M Y")
+
+
 def conflict(current: models.Model, *, outcome: str = "Your change was not saved") -> EditConflict:
     """The refusal of a stale edit: who saved `current` last and when, in the one wording used everywhere."""
     who, when = last_change(current)
     what = current._meta.verbose_name
-    at = date_format(timezone.localtime(when), "H:i:s \\o\\n j M Y") if when else "an unknown time"
+    at = moment(when) if when else "an unknown time"
     return EditConflict(
         f"{outcome}: {person_name_unambiguous(who)} changed this {what} at {at}. "
         "Nothing was overwritten: check the current version and apply your change again if it still fits.",

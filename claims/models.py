@@ -323,6 +323,11 @@ class Job(models.Model):
         return self.params.get("method", IngestMethod.URL)
 
 
+def suggestion_job_key(claim_id: int) -> str:
+    """The dedupe key of a claim's `suggest_coverage` job: one queued or running at a time per claim."""
+    return f"claim:{claim_id}"
+
+
 class CorpusItem(models.Model):
     """One item the related-coverage engine searches (claims/coverage/), with its stored embedding.
 

@@ -6,6 +6,7 @@ from celery import shared_task
 from celery.signals import worker_process_init
 from django.conf import settings
 
+from claims.services.coverage import coverage_warm_up
 from claims.services.jobs import job_run, jobs_sweep
 
 logger = logging.getLogger(__name__)
@@ -29,8 +30,6 @@ def warm_up_coverage(**kwargs) -> None:
     so a new claim's suggestions do not wait for them (about 7 s with 13,824 fact-checks)."""
     if not settings.COVERAGE_AUTO_JOBS:
         return
-    from claims.services.coverage import coverage_warm_up
-
     try:
         coverage_warm_up()
     except Exception:  # a cold start is slower, not broken: the first job loads what is missing

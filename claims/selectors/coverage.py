@@ -1,13 +1,13 @@
 """Related coverage for the claim panel, and the reviewers' decisions as labelled pairs. Fixed query counts."""
 
 from claims.choices import JobKind, SuggestionStatus
-from claims.models import Claim, Job, Suggestion
+from claims.models import Claim, Job, Suggestion, suggestion_job_key
 
 
 def claim_coverage(*, claim: Claim) -> dict:
     """The claim's latest suggestion job and its suggestions (undecided first, by rank): two queries."""
     job = (
-        Job.objects.filter(kind=JobKind.SUGGEST_COVERAGE, dedupe_key=f"claim:{claim.pk}")
+        Job.objects.filter(kind=JobKind.SUGGEST_COVERAGE, dedupe_key=suggestion_job_key(claim.pk))
         .order_by("-created_at", "-id")
         .only("status", "error", "created_at", "finished_at", "kind", "result")
         .first()

@@ -40,13 +40,10 @@ from claims.choices import (
     CorpusKind,
     JobKind,
     SuggestionStatus,
-    SuggestionUse,
 )
 from claims.coverage import store as corpus
 from claims.coverage.engine import Query, default_embedder
-from claims.editing import person_name
-from claims.errors import InputRejected
-from claims.models import Article, Claim, CorpusItem, Job, Source, Suggestion, Verdict
+from claims.models import Article, Claim, CorpusItem, Job, Source, Suggestion, Verdict, suggestion_job_key
 from claims.services import job_queue
 
 logger = logging.getLogger(__name__)
@@ -63,10 +60,6 @@ REVERSE_SEARCH_MAX = 200
 OPEN_CLAIM_STATUSES = (ClaimStatus.NEW, ClaimStatus.IN_REVIEW, ClaimStatus.AWAITING_APPROVAL)
 # Tests only: seconds a suggestion job waits before storing its result, so a test can kill its worker.
 TEST_DELAY_ENV = "COVERAGE_TEST_SUGGEST_DELAY"
-
-
-def suggest_dedupe_key(claim_id: int) -> str:
-    return f"claim:{claim_id}"
 
 
 # --- submitting (the hooks: each change calls one of these inside its transaction) ----------------------
@@ -136,7 +129,7 @@ def coverage_suggest_submit(*, claim_ids: list[int], user=None) -> list[Job]:
             kind=JobKind.SUGGEST_COVERAGE,
             user=user,
             params={"claim": claim_id},
-            dedupe_key=suggest_dedupe_key(claim_id),
+            dedupe_key=suggestion_job_key(claim_id),
         )
         for claim_id in claim_ids
     ]
@@ -359,89 +352,6 @@ def coverage_suggest_job(job: Job) -> dict | None:
         Suggestion.objects.bulk_create(rows)
         job_queue.job_complete(job=job, result={"suggestions": len(rows), "corpus": store.state})
     return None
-
-
-# --- decisions -------------------------------------------------------------------------------------------
-
-
-def _refuse_decided(suggestion_id: int) -> None:
-    current = Suggestion.objects.select_related("decided_by").filter(pk=suggestion_id).first()
-    if current is None:
-        raise InputRejected("This suggestion is no longer there (the claim's suggestions were refreshed).")
-    when = timezone.localtime(current.decided_at).strftime("%H:%M on %-d %b %Y") if current.decided_at else ""
-    raise InputRejected(
-        f"{person_name(current.decided_by)} already {current.get_status_display().lower()} this suggestion"
-        f"{' at ' + when if when else ''}; nothing was changed."
-    )
-
-
-def _decide(suggestion_id: int, *, status: str, user, **fields) -> None:
-    """Compare-and-set from undecided: exactly one decision per suggestion."""
-    decided = Suggestion.objects.filter(pk=suggestion_id, status=SuggestionStatus.SUGGESTED).update(
-        status=status, decided_by=user, decided_at=timezone.now(), **fields
-    )
-    if decided != 1:
-        _refuse_decided(suggestion_id)
-
-
-def _evidence_title(item: CorpusItem) -> str:
-    label = {CorpusKind.FACTCHECK: "Fact-check", CorpusKind.PASSAGE: "Article", CorpusKind.SOURCE: "Source"}
-    title = item.title or (item.text[:120] + ("…" if len(item.text) > 120 else ""))
-    return f"{label.get(item.kind, 'Coverage')}: {title}"[:TITLE_MAX]
-
-
-@transaction.atomic
-def suggestion_accept(
-    *, suggestion: Suggestion, use: str, user, stance: str = "", note: str = ""
-) -> Suggestion:
-    """Accept a suggestion: as evidence (with a stance), or as "the same claim as this fact-check"."""
-    if use not in SuggestionUse.values:
-        raise InputRejected("Say whether to attach it as evidence or to mark it as the same claim.")
-    needed = "claims.add_evidence" if use == SuggestionUse.EVIDENCE else "claims.change_claim"
-    if not user.has_perm(needed):
-        raise PermissionDenied("Only reviewers and editors can accept suggestions.")
-    current = (
-        Suggestion.objects.select_for_update(of=("self",))
-        .select_related("item", "claim__article")
-        .filter(pk=suggestion.pk)
-        .first()
-    )
-    if current is None or current.status != SuggestionStatus.SUGGESTED:
-        _refuse_decided(suggestion.pk)
-    item = current.item
-    evidence = None
-    if use == SuggestionUse.SAME_CLAIM:
-        if item.kind != CorpusKind.FACTCHECK:
-            raise InputRejected("Only a fact-check can be the same claim; attach this one as evidence.")
-    else:
-        # Imported here: the evidence service imports the claim services, which call the hooks above.
-        from claims.services import evidence as evidence_service
-
-        published = item.date if item.date and item.date <= timezone.localdate() else None
-        evidence = evidence_service.evidence_add_manual(
-            claim=current.claim,
-            title=_evidence_title(item),
-            publisher="",
-            published_at=published,
-            url=item.url,
-            archived_text=item.text,
-            stance=stance,
-            excerpt=current.passage.removesuffix("…").strip(),
-            note=note,
-            user=user,
-        )
-    _decide(current.pk, status=SuggestionStatus.ACCEPTED, user=user, used_as=use, evidence=evidence)
-    current.refresh_from_db()
-    return current
-
-
-@transaction.atomic
-def suggestion_dismiss(*, suggestion: Suggestion, user) -> Suggestion:
-    """Dismiss a suggestion: it is kept as a labelled pair and not suggested for this claim again."""
-    if not user.has_perm("claims.change_claim"):
-        raise PermissionDenied("Only reviewers and editors can dismiss suggestions.")
-    _decide(suggestion.pk, status=SuggestionStatus.DISMISSED, user=user)
-    return Suggestion.objects.get(pk=suggestion.pk)
 
 
 # --- loading fact-checks from files ----------------------------------------------------------------------

@@ -9,6 +9,7 @@ from claims.choices import SuggestionUse
 from claims.errors import InputRejected
 from claims.models import Claim, Suggestion
 from claims.services import coverage as services
+from claims.services import suggestions
 from claims.views.common import claim_redirect
 
 
@@ -22,7 +23,7 @@ def suggestion_accept(request, pk: int):
     suggestion = _suggestion(pk)
     use = request.POST.get("use", "")
     try:
-        services.suggestion_accept(
+        suggestions.suggestion_accept(
             suggestion=suggestion,
             use=use,
             stance=request.POST.get("stance", ""),
@@ -44,7 +45,7 @@ def suggestion_accept(request, pk: int):
 def suggestion_dismiss(request, pk: int):
     suggestion = _suggestion(pk)
     try:
-        services.suggestion_dismiss(suggestion=suggestion, user=request.user)
+        suggestions.suggestion_dismiss(suggestion=suggestion, user=request.user)
     except InputRejected as refused:
         messages.error(request, refused.message)
     else:

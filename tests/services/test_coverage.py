@@ -17,7 +17,7 @@ from claims.coverage.store import corpus_store_reset
 from claims.errors import InputRejected
 from claims.models import CorpusItem, Evidence, Job, Suggestion
 from claims.selectors.coverage import claim_coverage, coverage_labelled_pairs
-from claims.services import coverage
+from claims.services import coverage, suggestions
 from claims.services.claim_editing import claim_reword
 from claims.services.ingest import article_ingest_text
 from claims.services.verdicts import verdict_approve, verdict_save, verdict_submit
@@ -103,7 +103,7 @@ def test_a_rerun_replaces_the_undecided_suggestions_and_keeps_the_decided_ones(
 ):
     claim = tunnel_claim(ingested)
     first = Suggestion.objects.filter(claim=claim).order_by("rank").first()
-    coverage.suggestion_dismiss(suggestion=first, user=alice)
+    suggestions.suggestion_dismiss(suggestion=first, user=alice)
     before = Suggestion.objects.filter(claim=claim).count()
 
     for _ in range(2):
@@ -129,7 +129,7 @@ def test_rewording_a_claim_suggests_again_for_the_new_wording(
 def test_accepting_as_evidence_cites_the_fact_check_with_its_passage(ingested, alice, bob):
     suggestion = Suggestion.objects.filter(claim=tunnel_claim(ingested)).order_by("rank").first()
 
-    accepted = coverage.suggestion_accept(
+    accepted = suggestions.suggestion_accept(
         suggestion=suggestion, use=SuggestionUse.EVIDENCE, stance=Stance.REFUTES, user=alice
     )
 
@@ -141,9 +141,9 @@ def test_accepting_as_evidence_cites_the_fact_check_with_its_passage(ingested, a
         accepted.status == SuggestionStatus.ACCEPTED and accepted.decided_by == alice and accepted.decided_at
     )
     with pytest.raises(InputRejected, match="Alice already accepted"):
-        coverage.suggestion_dismiss(suggestion=suggestion, user=bob)
+        suggestions.suggestion_dismiss(suggestion=suggestion, user=bob)
     with pytest.raises(InputRejected, match="already accepted"):
-        coverage.suggestion_accept(
+        suggestions.suggestion_accept(
             suggestion=suggestion, use=SuggestionUse.EVIDENCE, stance=Stance.SUPPORTS, user=bob
         )
     assert Evidence.objects.count() == 1
@@ -157,15 +157,15 @@ def test_same_claim_is_only_for_fact_checks_and_people_without_a_role_decide_not
     claim = tunnel_claim(ingested)
     factcheck = Suggestion.objects.filter(claim=claim, item__kind=CorpusKind.FACTCHECK).first()
     with pytest.raises(PermissionDenied):
-        coverage.suggestion_dismiss(suggestion=factcheck, user=mallory)
+        suggestions.suggestion_dismiss(suggestion=factcheck, user=mallory)
     with pytest.raises(PermissionDenied):
-        coverage.suggestion_accept(
+        suggestions.suggestion_accept(
             suggestion=factcheck, use=SuggestionUse.EVIDENCE, stance="supports", user=mallory
         )
     with pytest.raises(InputRejected, match="supports the claim"):
-        coverage.suggestion_accept(suggestion=factcheck, use=SuggestionUse.EVIDENCE, stance="", user=alice)
+        suggestions.suggestion_accept(suggestion=factcheck, use=SuggestionUse.EVIDENCE, stance="", user=alice)
 
-    same = coverage.suggestion_accept(suggestion=factcheck, use=SuggestionUse.SAME_CLAIM, user=alice)
+    same = suggestions.suggestion_accept(suggestion=factcheck, use=SuggestionUse.SAME_CLAIM, user=alice)
     assert same.used_as == SuggestionUse.SAME_CLAIM and same.evidence is None
 
 
