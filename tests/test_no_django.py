@@ -1,5 +1,6 @@
-"""The text core and the retrieval engine run without Django: no module of claims/text or claims/coverage
-(but the coverage store, the adapter to the models) imports it, directly or through another."""
+"""The text core, the retrieval engine and the ClaimReview reader run without Django: no module of
+claims/text or claims/coverage (but the coverage store, the adapter to the models), and none of the
+ClaimReview reader's modules in claims/outside, imports it, directly or through another."""
 
 import pkgutil
 import subprocess
@@ -19,6 +20,8 @@ MODULES = sorted(
         for m in pkgutil.iter_modules(claims.coverage.__path__)
         if m.name != "store"
     ]
+    + ["claims.outside"]
+    + [f"claims.outside.{name}" for name in ("claimreview", "documents", "ratings", "values")]
 )
 
 # With sys.modules["django"] set to None, any `import django...` anywhere raises ImportError.
