@@ -11,14 +11,18 @@ here is about refusing the requests that would reach what the user cannot reach 
 * redirects are followed by hand, each hop checked like the first;
 * time, size and content type are bounded, and every failure becomes a `FetchError` whose message
   can be shown to the person as it is.
+
+Callers that poll (feeds, outside search providers) may add request headers for a conditional GET
+(`headers={"If-None-Match": etag}`), read the response headers back (`FetchResult.headers`), and take
+a 304 Not Modified as an answer rather than an error (`allow_not_modified=True`).
 """
 
 import ipaddress
 import re
 import socket
 import time
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from email.message import Message
 from http import HTTPStatus
 from socket import getaddrinfo  # imported by name so tests can fake DNS for this module alone
@@ -33,9 +37,16 @@ from urllib3.exceptions import HTTPError, NewConnectionError, SSLError
 from claims.errors import InputRejected
 
 DEFAULT_ACCEPT = ("text/html", "application/xhtml+xml", "text/plain")
+DEFAULT_ACCEPT_HEADER = "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 DEFAULT_PORTS = {"http": 80, "https": 443}
 CHUNK_SIZE = 64 * 1024
+# Request headers a caller may not set: they would undo a guard (Host names the checked server; the
+# size cap is counted on what we know how to decompress) or are the connection's own business.
+RESERVED_HEADERS = {"host", "accept-encoding", "content-length", "transfer-encoding", "connection"}
+# Headers that carry a credential: dropped when a redirect leads to another origin, as browsers do.
+# Names with "api-key" or "token" in them (X-Goog-Api-Key, X-Auth-Token) count too.
+CREDENTIAL_HEADERS = {"authorization", "cookie", "proxy-authorization"}
 
 # Host names made only of digits, hex letters, "x" and dots may be IPv4 addresses in one of the
 # legacy spellings (2130706433, 0x7f000001, 0177.0.0.1, 127.1) that resolvers and browsers accept.
@@ -61,6 +72,16 @@ class HostNotFound(FetchError):
     """The host name does not resolve (now): a passing DNS fault may yet clear, unlike a refusal."""
 
 
+class HTTPStatusError(FetchError):
+    """The server answered with an error status; `status` and `headers` let a caller tell a
+    rate limit (429, with its Retry-After) or an outage (5xx) from a page that is gone (404)."""
+
+    def __init__(self, message: str, *, status: int, headers: Mapping[str, str]):
+        super().__init__(message)
+        self.status = status
+        self.headers = headers
+
+
 @dataclass(frozen=True)
 class FetchResult:
     url: str  # final URL after redirects
@@ -68,6 +89,9 @@ class FetchResult:
     content_type: str  # e.g. "text/html"
     charset: str | None  # declared in Content-Type, if any
     body: bytes
+    # Response headers of the final hop, names lower-cased, repeated headers joined with ", ".
+    # Left out of ==, so results compare by what was fetched, not by the server's Date header.
+    headers: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -86,20 +110,46 @@ def fetch(
     *,
     accept: Collection[str] = DEFAULT_ACCEPT,
     max_bytes: int | None = None,
+    headers: Mapping[str, str] | None = None,
+    allow_not_modified: bool = False,
+    timeout: float | None = None,
 ) -> FetchResult:
-    """GET a user-supplied URL under every guard above; raise FetchError with a readable message."""
+    """GET a user-supplied URL under every guard above; raise FetchError with a readable message.
+
+    `headers` are sent with every hop (but Host and the transfer headers stay ours, and credentials
+    are dropped once a redirect leaves the origin). With `allow_not_modified`, a 304 answer comes
+    back as a result with status 304 and an empty body. `timeout` (seconds) replaces both the
+    connect and the read timeout of the settings.
+    """
     max_bytes = settings.FETCH_MAX_BYTES if max_bytes is None else max_bytes
+    extra = _caller_headers(headers)
+    if "accept" not in {name.lower() for name in extra} and tuple(accept) != DEFAULT_ACCEPT:
+        extra["Accept"] = _accept_header(accept)
+    connect_timeout = settings.FETCH_CONNECT_TIMEOUT if timeout is None else timeout
+    read_timeout = settings.FETCH_READ_TIMEOUT if timeout is None else timeout
     for _hop in range(settings.FETCH_MAX_REDIRECTS + 1):
         target = _check_url(url)
-        pool, response = _request(target)
+        pool, response = _request(
+            target, headers=extra, connect_timeout=connect_timeout, read_timeout=read_timeout
+        )
         try:
             if response.status in REDIRECT_STATUSES:
                 location = response.headers.get("Location")
                 if not location:
                     raise FetchError("The page sent us to another address but did not say which.")
-                url = urljoin(url, location.strip())
+                next_url = urljoin(url, location.strip())
+                if _origin(next_url) != _origin(url):
+                    extra = {name: value for name, value in extra.items() if not _is_credential(name)}
+                url = next_url
                 continue
-            return _read_result(url, response, accept=accept, max_bytes=max_bytes)
+            return _read_result(
+                url,
+                response,
+                accept=accept,
+                max_bytes=max_bytes,
+                allow_not_modified=allow_not_modified,
+                deadline=time.monotonic() + connect_timeout + read_timeout,
+            )
         finally:
             # Never drain an unread body (it may be huge): just drop the connection.
             response.release_conn()
@@ -118,6 +168,37 @@ def refuse_unless_public(url: str) -> None:
         _check_url(url)
     except HostNotFound:
         pass
+
+
+def _caller_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    extra = dict(headers or {})
+    for name, value in extra.items():
+        if name.lower() in RESERVED_HEADERS:
+            raise ValueError(f"fetch() sets the {name} header itself.")
+        if any(ch in f"{name}{value}" for ch in "\r\n\0"):
+            raise ValueError(f"The {name} header has a line break in it.")
+    return extra
+
+
+def _is_credential(name: str) -> bool:
+    name = name.lower()
+    return name in CREDENTIAL_HEADERS or "api-key" in name or "token" in name
+
+
+def _accept_header(accept: Collection[str]) -> str:
+    # The types the caller reads, then anything at a low weight: a server that would answer 406
+    # sends what it has, and the content-type check names what that was.
+    return ",".join([*accept, "*/*;q=0.1"])
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme)
 
 
 def _check_url(url: str) -> _Target:
@@ -217,9 +298,11 @@ def _refusal_reason(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> s
     return None
 
 
-def _request(target: _Target) -> tuple[HTTPConnectionPool, urllib3.BaseHTTPResponse]:
+def _request(
+    target: _Target, *, headers: Mapping[str, str], connect_timeout: float, read_timeout: float
+) -> tuple[HTTPConnectionPool, urllib3.BaseHTTPResponse]:
     """Send the GET to the checked IP, naming the real host in Host, SNI and certificate check."""
-    timeout = urllib3.Timeout(connect=settings.FETCH_CONNECT_TIMEOUT, read=settings.FETCH_READ_TIMEOUT)
+    timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
     common = {"port": target.port, "timeout": timeout, "retries": False, "maxsize": 1}
     if target.scheme == "https":
         pool = HTTPSConnectionPool(
@@ -234,17 +317,17 @@ def _request(target: _Target) -> tuple[HTTPConnectionPool, urllib3.BaseHTTPRespo
     host_header = f"[{target.host}]" if ":" in target.host else target.host
     if target.port != DEFAULT_PORTS[target.scheme]:
         host_header = f"{host_header}:{target.port}"
-    headers = {
-        "Host": host_header,
-        "User-Agent": settings.FETCH_USER_AGENT,
-        "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
-        "Accept-Encoding": "gzip, deflate",
-    }
+    sent = {"User-Agent": settings.FETCH_USER_AGENT, "Accept": DEFAULT_ACCEPT_HEADER}
+    # The caller's spelling of a name replaces ours (header names are case-insensitive).
+    for name, value in headers.items():
+        sent = {key: v for key, v in sent.items() if key.lower() != name.lower()}
+        sent[name] = value
+    sent = {"Host": host_header, **sent, "Accept-Encoding": "gzip, deflate"}
     try:
         response = pool.urlopen(
             "GET",
             target.path,
-            headers=headers,
+            headers=sent,
             redirect=False,
             assert_same_host=False,
             preload_content=False,
@@ -256,20 +339,41 @@ def _request(target: _Target) -> tuple[HTTPConnectionPool, urllib3.BaseHTTPRespo
 
 
 def _read_result(
-    url: str, response: urllib3.BaseHTTPResponse, *, accept: Collection[str], max_bytes: int
+    url: str,
+    response: urllib3.BaseHTTPResponse,
+    *,
+    accept: Collection[str],
+    max_bytes: int,
+    allow_not_modified: bool,
+    deadline: float,
 ) -> FetchResult:
     """Check status and content type from the headers, then read the body under the size cap."""
     host = urlsplit(url).hostname or url
+    received = {name.lower(): response.headers[name] for name in response.headers}  # joins repeats
+    header = Message()
+    header["Content-Type"] = response.headers.get("Content-Type", "")
+    content_type = header["Content-Type"].split(";", 1)[0].strip().lower()
+    if response.status == HTTPStatus.NOT_MODIFIED and allow_not_modified:
+        # A 304 has no body by definition; whatever follows the headers is not read.
+        return FetchResult(
+            url=url,
+            status=response.status,
+            content_type=content_type,
+            charset=header.get_content_charset(),
+            body=b"",
+            headers=received,
+        )
     if not 200 <= response.status < 300:
         try:
             phrase = HTTPStatus(response.status).phrase
         except ValueError:
             phrase = response.reason or "an error"
-        raise FetchError(f"The page answered {response.status} {phrase}, so there is nothing to read.")
+        raise HTTPStatusError(
+            f"The page answered {response.status} {phrase}, so there is nothing to read.",
+            status=response.status,
+            headers=received,
+        )
 
-    header = Message()
-    header["Content-Type"] = response.headers.get("Content-Type", "")
-    content_type = header["Content-Type"].split(";", 1)[0].strip().lower()
     if content_type not in accept:
         what = MIME_NAMES.get(content_type) or (
             "an image" if content_type.startswith("image/") else content_type or "content of an unknown type"
@@ -286,9 +390,8 @@ def _read_result(
     if declared_length is not None and declared_length > max_bytes:
         raise FetchError(f"The page is larger than the {limit} we accept.")
 
-    # The read timeout bounds each socket read; this bounds the whole body too, so a server that
-    # trickles a byte at a time cannot hold a worker for long.
-    deadline = time.monotonic() + settings.FETCH_CONNECT_TIMEOUT + settings.FETCH_READ_TIMEOUT
+    # The read timeout bounds each socket read; the deadline bounds the whole body too, so a server
+    # that trickles a byte at a time cannot hold a worker for long.
     chunks, size = [], 0
     try:
         # read1 returns whatever has arrived, so the deadline is checked as the bytes come in.
@@ -308,6 +411,7 @@ def _read_result(
         content_type=content_type,
         charset=header.get_content_charset(),
         body=b"".join(chunks),
+        headers=received,
     )
 
 

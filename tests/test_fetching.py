@@ -7,6 +7,7 @@ addresses appear only behind a faked DNS answer and a faked connection pool.
 
 import gzip
 import io
+import json
 import socket
 import threading
 import time
@@ -17,7 +18,7 @@ import urllib3
 
 from claims import fetching
 from claims.errors import InputRejected
-from claims.fetching import FetchError, FetchResult, fetch
+from claims.fetching import FetchError, FetchResult, HTTPStatusError, fetch
 from claims.text.extraction import extract_from_fetch
 
 ARTICLE = (
@@ -41,6 +42,31 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/headers":
             echoed = f"Host: {self.headers['Host']}\nUser-Agent: {self.headers['User-Agent']}\n"
             self.reply(200, "text/plain", echoed.encode())
+        elif path == "/echo-headers":
+            self.reply(200, "application/json", json.dumps(dict(self.headers.items())).encode())
+        elif path == "/versioned":
+            # A resource with validators: a matching If-None-Match or If-Modified-Since gets a 304.
+            etag, modified = '"v2"', "Mon, 01 Jan 2024 10:00:00 GMT"
+            if self.headers.get("If-None-Match") == etag or self.headers.get("If-Modified-Since") == modified:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(ARTICLE)))
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", modified)
+            self.send_header("Cache-Control", "max-age=300")
+            self.end_headers()
+            self.wfile.write(ARTICLE)
+        elif path == "/too-many-requests":
+            self.send_response(429)
+            self.send_header("Retry-After", "30")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif path == "/redirect-to-other-port-echo":
+            self.redirect(f"http://127.0.0.1:{self.other_port}/echo-headers")
         elif path == "/relative-redirect":
             self.redirect("/article")
         elif path == "/redirect-to-other-port":
@@ -474,3 +500,76 @@ class TestDNS:
         with pytest.raises(FetchError, match=r"“rebind.example” points inside our own network, so"):
             fetch("http://rebind.example/")
         assert [host for _, host, _ in recording_pools] == [PUBLIC_IP]
+
+
+class TestConditionalRequests:
+    """For callers that poll: request headers in, response headers out, 304 as an answer."""
+
+    def test_it_sends_the_callers_headers(self, base_url):
+        result = fetch(
+            f"{base_url}/echo-headers",
+            accept=["application/json"],
+            headers={"If-None-Match": '"abc"', "If-Modified-Since": "Mon, 01 Jan 2024 10:00:00 GMT"},
+        )
+        sent = json.loads(result.body)
+        assert sent["If-None-Match"] == '"abc"'
+        assert sent["If-Modified-Since"] == "Mon, 01 Jan 2024 10:00:00 GMT"
+
+    def test_the_accept_header_names_the_types_the_caller_reads(self, base_url):
+        result = fetch(f"{base_url}/echo-headers", accept=["application/json", "application/feed+json"])
+        assert json.loads(result.body)["Accept"] == "application/json,application/feed+json,*/*;q=0.1"
+
+    def test_the_caller_cannot_replace_the_host_or_the_encodings(self, base_url):
+        for name in ("Host", "accept-encoding"):
+            with pytest.raises(ValueError, match="sets the"):
+                fetch(f"{base_url}/article", headers={name: "x"})
+
+    def test_it_returns_the_response_headers_with_lower_case_names(self, base_url):
+        result = fetch(f"{base_url}/versioned")
+        assert result.headers["etag"] == '"v2"'
+        assert result.headers["last-modified"] == "Mon, 01 Jan 2024 10:00:00 GMT"
+        assert result.headers["cache-control"] == "max-age=300"
+        assert result.body == ARTICLE
+
+    def test_a_matching_etag_gives_a_304_result_when_the_caller_allows_it(self, base_url):
+        result = fetch(f"{base_url}/versioned", headers={"If-None-Match": '"v2"'}, allow_not_modified=True)
+        assert (result.status, result.body, result.headers["etag"]) == (304, b"", '"v2"')
+
+    def test_a_matching_last_modified_gives_a_304_result(self, base_url):
+        result = fetch(
+            f"{base_url}/versioned",
+            headers={"If-Modified-Since": "Mon, 01 Jan 2024 10:00:00 GMT"},
+            allow_not_modified=True,
+        )
+        assert result.status == 304
+
+    def test_a_304_is_still_an_error_for_callers_that_did_not_ask_for_it(self, base_url):
+        with pytest.raises(FetchError, match="The page answered 304 Not Modified"):
+            fetch(f"{base_url}/versioned", headers={"If-None-Match": '"v2"'})
+
+    def test_an_error_status_carries_its_status_and_headers(self, base_url):
+        with pytest.raises(HTTPStatusError) as refused:
+            fetch(f"{base_url}/too-many-requests")
+        assert refused.value.status == 429
+        assert refused.value.headers["retry-after"] == "30"
+        assert (
+            refused.value.message == "The page answered 429 Too Many Requests, so there is nothing to read."
+        )
+
+    def test_the_timeout_argument_overrides_the_settings(self, base_url):
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="took too long to answer"):
+            fetch(f"{base_url}/slow", timeout=0.3)
+        assert time.monotonic() - started < 1.4
+
+    def test_credentials_are_not_sent_on_to_another_origin(self, base_url, servers, settings):
+        other_port = servers[1].server_address[1]
+        settings.FETCH_ALLOWED_HOSTS = [*settings.FETCH_ALLOWED_HOSTS, f"127.0.0.1:{other_port}"]
+        result = fetch(
+            f"{base_url}/redirect-to-other-port-echo",
+            accept=["application/json"],
+            headers={"Authorization": "Bearer secret", "X-Goog-Api-Key": "k", "If-None-Match": '"abc"'},
+        )
+        sent = json.loads(result.body)
+        assert "Authorization" not in sent and "X-Goog-Api-Key" not in sent
+        assert sent["If-None-Match"] == '"abc"'
