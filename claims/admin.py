@@ -72,6 +72,7 @@ class JobAdmin(admin.ModelAdmin):
         "lease_token",
         "lease_expires_at",
         "enqueued_at",
+        "retry_at",
         "started_at",
         "finished_at",
         "created_at",

@@ -27,3 +27,13 @@ class EditConflict(InputRejected):
 
 class TransitionNotAllowed(InputRejected):
     """A claim or verdict asked to move to a status its lifecycle does not allow from where it stands."""
+
+
+class TransientError(Exception):
+    """A failure that may clear by itself (a service restarting, a passing network fault), with a message
+    meant for the person waiting: a background job that raises it is tried again later, with back-off,
+    instead of failing at once (claims/services/retries.py says what else counts as transient)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from claims.choices import (
@@ -276,7 +277,11 @@ class Job(models.Model):
     url = models.URLField(max_length=2000, blank=True)
     params = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True, help_text="Why it failed, in words the person who asked can act on.")
+    error = models.TextField(
+        blank=True,
+        help_text="Why it failed (or, queued for a retry, why its last run did), in words the person who "
+        "asked can act on.",
+    )
     # Jobs of one kind with the same key are the same work: while one is queued or running, asking again
     # joins it (two people citing the same page queue one fetch). Empty: never merged.
     dedupe_key = models.CharField(max_length=200, blank=True)
@@ -289,6 +294,11 @@ class Job(models.Model):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     enqueued_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was handed to the worker queue; empty: not yet."
+    )
+    # Set when a run failed transiently and the job waits out its back-off (claims/services/retries.py):
+    # the sweeper does not hand it over before then. Cleared when a run claims it.
+    retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it will be tried again after a passing failure."
     )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -316,6 +326,17 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def retry_note(self) -> str:
+        """For a job queued for a retry: why its last run failed and when it runs again; else ""."""
+        if self.status != JobStatus.QUEUED or self.retry_at is None:
+            return ""
+        attempt = f"attempt {self.attempts + 1} of {settings.JOB_MAX_ATTEMPTS}"
+        if self.retry_at > timezone.now():
+            at = timezone.localtime(self.retry_at).strftime("%H:%M:%S")
+            return f"{self.error} Retrying at {at} ({attempt})."
+        return f"{self.error} Retrying as soon as a worker is free ({attempt})…"
 
     # How the article of an `ingest_url` job is recorded as ingested (the partner API will pass "api").
     @property

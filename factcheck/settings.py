@@ -217,6 +217,15 @@ CELERY_TASK_IGNORE_RESULT = True
 JOB_LEASE_SECONDS = envint("JOB_LEASE_SECONDS", 60)
 JOB_SWEEP_SECONDS = envint("JOB_SWEEP_SECONDS", 30)
 JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", 3)
+# A run that failed transiently (database or Redis not answering, a host name not resolving, a page timing
+# out: claims/services/retries.py) is tried again, within JOB_MAX_ATTEMPTS, after a random wait of up to
+# JOB_RETRY_BASE_SECONDS × 2^(attempt − 1), never more than JOB_RETRY_MAX_SECONDS.
+JOB_RETRY_BASE_SECONDS = envfloat("JOB_RETRY_BASE_SECONDS", 5)
+JOB_RETRY_MAX_SECONDS = envfloat("JOB_RETRY_MAX_SECONDS", 300)
+# The retry's message waits in a worker unacknowledged (a countdown): past the visibility timeout Redis
+# would hand it out a second time.
+if JOB_RETRY_MAX_SECONDS >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
+    raise ImproperlyConfigured("JOB_RETRY_MAX_SECONDS must be shorter than Redis' visibility timeout.")
 # Who runs jobs: "celery" (a worker, through the broker), "eager" (in the request, on commit: the test
 # suite) or "thread" (a thread of the web process, so `make run` needs no worker and requests don't wait).
 

@@ -9,7 +9,7 @@ def claim_coverage(*, claim: Claim) -> dict:
     job = (
         Job.objects.filter(kind=JobKind.SUGGEST_COVERAGE, dedupe_key=suggestion_job_key(claim.pk))
         .order_by("-created_at", "-id")
-        .only("status", "error", "created_at", "finished_at", "kind", "result")
+        .only("status", "error", "created_at", "finished_at", "kind", "result", "retry_at", "attempts")
         .first()
     )
     suggestions = list(

@@ -9,6 +9,9 @@
   delivery's own Celery task id (the same message handed back after its worker died, which may take over
   at once). The lease lasts JOB_LEASE_SECONDS and a heartbeat renews it every third of that while the
   handler works. Every claim counts an attempt; after JOB_MAX_ATTEMPTS the job fails instead.
+- **Retry.** A run that failed transiently (claims/services/retries.py) puts the job back in the queue by
+  compare-and-set on its lease token, with the reason in `error` and the moment it may run again in
+  `retry_at`, and hands it over with that delay (a Celery countdown). The sweeper leaves it alone until then.
 - **Completion** is compare-and-set on the lease token too, so a worker that lost its lease (it stalled and
   someone else took over) cannot overwrite the newer run. A handler whose effect is a database write calls
   `job_complete` inside the transaction that writes it, making the effect and the completion one.
@@ -16,7 +19,10 @@
 Who runs a handed-over job is settings.JOB_RUNNER: "celery" (the `claims.run_job` task on a worker),
 "eager" (in-process, at once: the test suite) or "thread" (a thread of this process: `make run` with no
 broker, so a request never waits for a page to be fetched). Services never import `claims.tasks`: the task
-is found by name in the Celery app's registry.
+is found by name in the Celery app's registry. A retry waits on the broker (countdown) or in its thread;
+with "eager" it is left queued for the next sweep: running it again at once would skip the back-off, and
+sleeping would hold up whoever ran the job (a test, a request), so a test sees the waiting state and
+sweeps once `retry_at` has passed.
 """
 
 import logging
@@ -33,6 +39,7 @@ from django.utils import timezone
 
 from claims.choices import ACTIVE_JOB_STATUSES, JobStatus
 from claims.models import Job
+from claims.services import retries
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +124,7 @@ def job_hand_over(*, job_id: int, was_enqueued_at=None) -> bool:
 SENT, TAKEN, UNREACHABLE = "sent", "taken", "unreachable"
 
 
-def _hand_over(job_id: int, was_enqueued_at) -> str:
+def _hand_over(job_id: int, was_enqueued_at, *, countdown: float = 0) -> str:
     # The mark is a compare-and-set from what the caller saw, so two sweepers never both hand a job over.
     now = timezone.now()
     marked = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED, enqueued_at=was_enqueued_at).update(
@@ -129,7 +136,8 @@ def _hand_over(job_id: int, was_enqueued_at) -> str:
     runner = settings.JOB_RUNNER
     if runner == "celery":
         try:
-            _task(RUN_TASK).apply_async(args=[job_id], task_id=token)
+            options = {"countdown": countdown} if countdown > 0 else {}
+            _task(RUN_TASK).apply_async(args=[job_id], task_id=token, **options)
         except Exception:
             # Broker unreachable (the publish retry policy keeps this to a second or two). The job is saved:
             # unmark it, and the sweeper hands it over when the broker answers again.
@@ -139,19 +147,25 @@ def _hand_over(job_id: int, was_enqueued_at) -> str:
     elif runner == "eager":
         _task(RUN_TASK).apply(args=[job_id], task_id=token)
     else:
-        _start_thread(_run_locally, job_id, token, name=f"job-{job_id}")
+        _start_thread(_run_locally, job_id, token, countdown, name=f"job-{job_id}")
         ensure_local_sweeper()
     return SENT
 
 
 def jobs_hand_over_pending(*, limit: int = 200) -> int:
-    """Hand over queued jobs not handed over yet (or whose message was lost); return how many went."""
+    """Hand over queued jobs not handed over yet (or whose message was lost); return how many went.
+
+    A job waiting out a retry's back-off is not due before its `retry_at`, and its message (held back by a
+    countdown) is not lost before `retry_at` plus the usual resend delay.
+    """
     now = timezone.now()
+    lost_before = now - resend_after()
     pending = (
         Job.objects.filter(status=JobStatus.QUEUED)
         .filter(
-            Q(enqueued_at__isnull=True, created_at__lt=now - HAND_OVER_GRACE)
-            | Q(enqueued_at__lt=now - resend_after())
+            Q(enqueued_at__isnull=True, retry_at__isnull=True, created_at__lt=now - HAND_OVER_GRACE)
+            | Q(enqueued_at__isnull=True, retry_at__lte=now)
+            | (Q(enqueued_at__lt=lost_before) & (Q(retry_at__isnull=True) | Q(retry_at__lt=lost_before)))
         )
         .order_by("created_at")
         .values_list("pk", "enqueued_at")[:limit]
@@ -186,7 +200,9 @@ def _start_thread(target, *args, name: str) -> None:
     threading.Thread(target=target, args=args, name=name, daemon=True).start()
 
 
-def _run_locally(job_id: int, token: str) -> None:
+def _run_locally(job_id: int, token: str, countdown: float = 0) -> None:
+    if countdown > 0:
+        threading.Event().wait(countdown)  # a retry's back-off (lost if the process stops: the sweeper)
     try:
         _task(RUN_TASK).apply(args=[job_id], task_id=token, throw=True)
     except Exception:
@@ -245,6 +261,9 @@ def job_claim(*, job_id: int, token: str) -> Job | None:
         attempts=F("attempts") + 1,
         started_at=now,
         updated_at=now,
+        # A retry's wait is over and its reason is the last run's, not this one's.
+        retry_at=None,
+        error="",
     )
     if claimed != 1:
         return None
@@ -310,6 +329,34 @@ def job_complete(*, job: Job, result: dict | None = None) -> None:
 def job_fail(*, job: Job, error: str) -> None:
     """Mark the job failed with a message for the person who asked, if this run still holds it."""
     _finish(job, status=JobStatus.FAILED, error=error)
+
+
+def job_retry_later(*, job: Job, reason: str) -> float:
+    """Put the job back in the queue to run again after a back-off, if this run still holds it (else LeaseLost).
+
+    `reason` (why this run failed, for the person who asked) is kept in `error` and the moment it may run
+    again in `retry_at`; the job is handed over at once with that delay. Returns the delay in seconds.
+    The caller checks that attempts are left.
+    """
+    delay = retries.retry_delay(attempt=job.attempts)
+    now = timezone.now()
+    retry_at = now + timedelta(seconds=delay)
+    requeued = Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, lease_token=job.lease_token).update(
+        status=JobStatus.QUEUED,
+        error=reason,
+        retry_at=retry_at,
+        lease_token="",
+        lease_expires_at=None,
+        enqueued_at=None,
+        updated_at=now,
+    )
+    if requeued != 1:
+        raise LeaseLost(f"Job {job.pk} is no longer held by this run.")
+    job.status, job.error, job.retry_at = JobStatus.QUEUED, reason, retry_at
+    job.lease_token, job.lease_expires_at, job.enqueued_at = "", None, None
+    if settings.JOB_RUNNER != "eager":  # see the module docstring: eager retries wait for a sweep
+        _hand_over(job.pk, None, countdown=delay)
+    return delay
 
 
 def job_give_up(*, job: Job, error: str, token: str | None = None) -> bool:

@@ -7,9 +7,12 @@ suggestions for a claim, a webhook delivery) is a `JobKind`, a handler and one l
 
 A handler gets the claimed job and must be idempotent: it may run again after its worker died half way
 (no duplicate rows: it relies on the unique constraints of what it stores). It raises `InputRejected` to
-fail the job with that message for the person who asked; anything else fails it with a generic message
-(and is logged). It either returns a JSON-able result (and may set `job.article`), or completes or fails
-the job itself inside the transaction that stores its effect (`job_complete` / `job_fail`).
+fail the job with that message for the person who asked; a transient error (claims/services/retries.py:
+the database or Redis not answering, a host name not resolving, a page timing out, or `TransientError`)
+puts the job back in the queue to run again after a back-off, and once out of attempts fails it with the
+last reason; anything else fails it with a generic message (and is logged). It either returns a JSON-able
+result (and may set `job.article`), or completes or fails the job itself inside the transaction that
+stores its effect (`job_complete` / `job_fail`).
 
 Recovery: a pool process killed mid-job has its message handed back at once (acks late, reject on worker
 lost) and the redelivery, with the same task id as lease token, takes the job over at once. A whole worker
@@ -25,13 +28,13 @@ from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connections, transaction
 
 from claims import fetching
 from claims.choices import JobKind, JobStatus
 from claims.errors import InputRejected
 from claims.models import Job
-from claims.services import articles, coverage, job_queue, sources
+from claims.services import articles, coverage, job_queue, retries, sources
 from claims.services.ingest import article_ingest_url, canonicalise_url
 
 logger = logging.getLogger(__name__)
@@ -119,22 +122,32 @@ def job_run(*, job_id: int, token: str) -> None:
     if handler is None:
         _fail(job, None, f"There is no handler for jobs of kind {job.kind!r}.")
         return
+    retry_reason = None
     with job_queue.heartbeat(job):
         try:
             result = handler.run(job)
         except job_queue.LeaseLost:
             logger.warning("Job %s was taken over while it ran; this run's result is dropped.", job_id)
             return
-        except InputRejected as refused:
-            _fail(job, handler, refused.message)
-            return
         except SoftTimeLimitExceeded:
             _fail(job, handler, TOO_SLOW_ERROR)
             return
-        except Exception:
-            logger.exception("Job %s (%s) failed", job_id, job.kind)
-            _fail(job, handler, GENERIC_ERROR)
-            return
+        except Exception as error:
+            # Transient first: a host name that does not resolve is an InputRejected too, but may yet resolve.
+            retry_reason = retries.transient_reason(error)
+            if retry_reason is None:
+                if isinstance(error, InputRejected):
+                    _fail(job, handler, error.message)
+                else:
+                    logger.exception("Job %s (%s) failed", job_id, job.kind)
+                    _fail(job, handler, GENERIC_ERROR)
+                return
+            if isinstance(error, OperationalError | InterfaceError):
+                _drop_broken_connections()
+    if retry_reason is not None:
+        # Outside the heartbeat: it renews only a running job's lease, and the retry gives this one up.
+        _retry_later(job, handler, retry_reason)
+        return
     if job.status == JobStatus.RUNNING:  # the handler did not finish the job itself
         try:
             job_queue.job_complete(job=job, result=result)
@@ -150,6 +163,37 @@ def _fail(job: Job, handler: Handler | None, error: str) -> None:
             job_queue.job_fail(job=job, error=error)
     except job_queue.LeaseLost:
         logger.warning("Job %s was taken over while it ran; its failure is not recorded.", job.pk)
+
+
+def _retry_later(job: Job, handler: Handler, reason: str) -> None:
+    if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+        logger.warning("Job %s (%s): %s Out of attempts.", job.pk, job.kind, reason)
+        _fail(job, handler, retries.gave_up_error(reason=reason, attempts=job.attempts))
+        return
+    try:
+        delay = job_queue.job_retry_later(job=job, reason=reason)
+    except job_queue.LeaseLost:
+        logger.warning("Job %s was taken over while it ran; its retry is not recorded.", job.pk)
+        return
+    logger.warning(
+        "Job %s (%s): %s Retrying in %.0f s (attempt %s of %s).",
+        job.pk,
+        job.kind,
+        reason,
+        delay,
+        job.attempts + 1,
+        settings.JOB_MAX_ATTEMPTS,
+    )
+
+
+def _drop_broken_connections() -> None:
+    # The database dropped the connection under the handler: Django would keep using the dead one, so the
+    # write that records the retry would fail too. Close what no longer answers (never a connection inside a
+    # transaction: that is the caller's, e.g. a test's). If the database is really down, recording the retry
+    # fails and the job is left running: the sweeper puts it back once its lease runs out.
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
 
 
 def _give_up(job: Job, *, token: str | None = None) -> bool:

@@ -16,7 +16,7 @@ from claims import fetching
 from claims.choices import JobKind, SourceFetchStatus
 from claims.errors import InputRejected
 from claims.models import Evidence, Job, Source
-from claims.services import coverage
+from claims.services import coverage, retries
 from claims.services.ingest import extract_from_fetch
 from claims.services.job_queue import job_complete, job_fail, job_submit
 from claims.text.excerpts import excerpt_location
@@ -89,7 +89,8 @@ def source_fetch(*, source_id: int, job: Job | None = None) -> None:
 
     Safe to run again (a retried job): a source no longer pending is left as it is. Refused or failed
     fetches end as FAILED with a message a person can read. Given the `fetch_source` job running it, the
-    archive and the job's completion are one transaction, so a run that lost its lease stores nothing.
+    archive and the job's completion are one transaction, so a run that lost its lease stores nothing, and a
+    transient failure (a host name not resolving, a timeout) is raised for the job to try again later.
     """
     source = Source.objects.filter(pk=source_id).only("url", "fetch_status").first()
     if source is None or source.fetch_status != SourceFetchStatus.PENDING:
@@ -102,13 +103,16 @@ def source_fetch(*, source_id: int, job: Job | None = None) -> None:
     extracted, error = None, ""
     try:
         extracted = extract_from_fetch(fetching.fetch(source.url))
-    except InputRejected as refused:  # FetchError included
-        error = refused.message
     except SoftTimeLimitExceeded:
         error = "Reading that page took too long, so it was stopped."
-    except Exception:
-        logger.exception("Fetching source %s (%s) failed", source_id, source.url)
-        error = GENERIC_ERROR
+    except Exception as failure:
+        if job is not None and retries.is_transient(failure):
+            raise  # the job runs again after a back-off (jobs.job_run); the source stays pending meanwhile
+        if isinstance(failure, InputRejected):  # FetchError included
+            error = failure.message
+        else:
+            logger.exception("Fetching source %s (%s) failed", source_id, source.url)
+            error = GENERIC_ERROR
 
     with transaction.atomic():
         source = Source.objects.select_for_update().filter(pk=source_id).first()

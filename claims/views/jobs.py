@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from claims.choices import JobKind, JobStatus
@@ -62,8 +63,15 @@ UNREACHABLE = (
 
 def _status_text(job: Job, wording: Wording) -> str:
     if job.status == JobStatus.QUEUED:
+        waiting_to_retry = job.retry_at is not None and job.retry_at > timezone.now()
+        if waiting_to_retry:
+            # Why the last run failed and when the next starts, even if the broker is down meanwhile: the
+            # sweeper hands the job over once that time has come.
+            return job.retry_note
         if job.enqueued_at is None and settings.JOB_RUNNER == "celery":
             return UNREACHABLE
+        if job.retry_at is not None:
+            return job.retry_note
         if job.attempts:
             return (
                 "The worker doing this stopped before it finished; it will be tried again "
@@ -129,6 +137,7 @@ def job_status(request, pk: int):
                 "label": progress["label"],
                 "steps": progress["steps"],
                 "error": job.error,
+                "retry_at": job.retry_at.isoformat() if job.retry_at else None,
                 "article_url": article_url,
             }
         )

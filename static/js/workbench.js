@@ -1,6 +1,6 @@
 // Progressive enhancement for the workbench. Every action also works without this file:
 // claims are links, forms post and redirect. This adds the side panel without reloads,
-// making a claim from selected text, and keyboard shortcuts.
+// making a claim from selected text, following a claim's related-coverage job, and keyboard shortcuts.
 (function () {
   "use strict";
 
@@ -41,6 +41,7 @@
     }
     panel.innerHTML = await response.text();
     markSelected(id);
+    followCoverage(panel);
     if (push) history.pushState({ claim: id }, "", `?claim=${id}#claim-panel`);
     const heading = panel.querySelector("h2");
     if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
@@ -128,6 +129,101 @@
     return true;
   }
 
+  // --- Following a claim's related-coverage job ----------------------------------------------
+  // While the suggestion job is queued or running, the section is fetched again, often at first and
+  // then less so, and swapped in when its state changes. The server-rendered section is the same one:
+  // without this a reload shows what the swap would have.
+  const COVERAGE_ACTIVE = ["queued", "running"];
+  const COVERAGE_POLL = { first: 1000, growth: 1.2, longest: 5000, giveUpAfter: 3 * 60 * 1000 };
+
+  function followCoverage(root) {
+    root.querySelectorAll("section.coverage[data-coverage-url]").forEach((section) => {
+      if (!COVERAGE_ACTIVE.includes(section.dataset.coverageState) || section.dataset.following) return;
+      section.dataset.following = "1";
+      pollCoverage(section, Date.now(), COVERAGE_POLL.first);
+    });
+  }
+
+  function pollCoverage(section, started, wait) {
+    setTimeout(async () => {
+      if (!section.isConnected) return; // another claim was opened in the panel
+      if (Date.now() - started > COVERAGE_POLL.giveUpAfter) { coverageGaveUp(section); return; }
+      const next = Math.min(wait * COVERAGE_POLL.growth, COVERAGE_POLL.longest);
+      // A hidden tab asks nothing; it catches up once shown again.
+      if (document.hidden) { pollCoverage(section, started, wait); return; }
+      let response;
+      try {
+        // A signed-out session would be redirected to the login page: taken as a refusal, not a section.
+        response = await fetch(section.dataset.coverageUrl, { headers: { "X-Requested-With": "fetch" }, redirect: "manual" });
+      } catch (error) {
+        pollCoverage(section, started, COVERAGE_POLL.longest); // offline for a moment
+        return;
+      }
+      if (response.status >= 500) { pollCoverage(section, started, COVERAGE_POLL.longest); return; }
+      const template = document.createElement("template");
+      if (response.ok) template.innerHTML = await response.text();
+      const fresh = template.content.querySelector("section.coverage");
+      if (!section.isConnected) return;
+      if (!fresh) { coverageGaveUp(section); return; } // refused: signed out, no longer allowed, or gone
+      const current = coverageChanged(section, fresh) ? replaceCoverage(section, fresh) : section;
+      if (COVERAGE_ACTIVE.includes(current.dataset.coverageState)) pollCoverage(current, started, next);
+      else delete current.dataset.following;
+    }, wait);
+  }
+
+  // The state, or the status line's wording within it (a queued job waiting to be retried says so).
+  function coverageChanged(section, fresh) {
+    const words = (el) => (el ? el.textContent.replace(/\s+/g, " ").trim() : "");
+    return fresh.dataset.coverageState !== section.dataset.coverageState ||
+      words(fresh.querySelector(".coverage-job")) !== words(section.querySelector(".coverage-job"));
+  }
+
+  // The section and its status line stay the same elements, so the status line is a live region that
+  // changes (and is read out) rather than a new one; everything around it is the fresh copy.
+  function replaceCoverage(section, fresh) {
+    const status = section.querySelector(".coverage-job");
+    const freshStatus = fresh.querySelector(".coverage-job");
+    if (!status || !freshStatus || freshStatus.parentNode !== fresh) {
+      fresh.dataset.following = "1";
+      section.replaceWith(fresh);
+      return fresh;
+    }
+    const focused = section.contains(document.activeElement) ? document.activeElement : null;
+    const decided = section.querySelector("details.decided-suggestions");
+    const nodes = Array.from(fresh.childNodes);
+    const at = nodes.indexOf(freshStatus);
+    status.replaceChildren(...freshStatus.childNodes);
+    Array.from(section.childNodes).forEach((node) => { if (node !== status) node.remove(); });
+    status.before(...nodes.slice(0, at));
+    status.after(...nodes.slice(at + 1));
+    for (const { name, value } of fresh.attributes) section.setAttribute(name, value);
+    const decidedNow = section.querySelector("details.decided-suggestions");
+    if (decided && decidedNow) decidedNow.open = decided.open;
+    // Focus inside the section would fall to the page: back on the same control, else on the heading.
+    if (focused && !section.contains(focused)) {
+      const again = focused.id ? document.getElementById(focused.id) : null;
+      const heading = section.querySelector("h3");
+      if (!again && heading) heading.tabIndex = -1;
+      (again || heading || section).focus({ preventScroll: true });
+    }
+    return section;
+  }
+
+  function coverageGaveUp(section) {
+    delete section.dataset.following;
+    const status = section.querySelector(".coverage-job");
+    if (!status || status.querySelector(".coverage-stale")) return;
+    const note = document.createElement("span");
+    note.className = "coverage-stale";
+    const reload = document.createElement("button");
+    reload.type = "button";
+    reload.className = "link-button";
+    reload.textContent = "reload";
+    reload.addEventListener("click", () => window.location.reload());
+    note.append(" Still working — ", reload, " to see whether it has finished.");
+    status.append(note);
+  }
+
   // --- Wiring ---------------------------------------------------------------------------------
   document.addEventListener("click", (event) => {
     const tab = event.target.closest(".method-tabs a");
@@ -154,6 +250,7 @@
     }
     const selected = document.querySelector("[data-claim-panel]");
     if (selected) markSelected(selected.dataset.claimPanel);
+    followCoverage(document);
     // A refusal is focused so it is read out first; `autofocus` does it too, where a browser honours it on a box.
     const refusal = document.querySelector("[data-focus-on-load]");
     if (refusal && document.activeElement !== refusal) refusal.focus();

@@ -1,4 +1,5 @@
-"""The claim panel's related coverage: job state, suggestions with reasons, accept, dismiss, retry."""
+"""The claim panel's related coverage: job state, suggestions with reasons, accept, dismiss, retry, and the
+section alone, which the page polls while the claim's job is queued or running."""
 
 import pytest
 from django.urls import reverse
@@ -6,7 +7,7 @@ from django.urls import reverse
 from claims.choices import JobKind, JobStatus, SuggestionStatus
 from claims.coverage.readers import FactCheck
 from claims.coverage.store import corpus_store_reset
-from claims.models import Evidence, Job, Suggestion
+from claims.models import CorpusItem, Evidence, Job, Suggestion
 from claims.services import coverage
 from claims.services.ingest import article_ingest_text
 
@@ -34,6 +35,20 @@ def claim(alice, settings, django_capture_on_commit_callbacks):
         ).article
     yield article.claims.get(text__contains="Mill Street")
     corpus_store_reset()
+
+
+@pytest.fixture
+def queued_claim(alice, settings, django_capture_on_commit_callbacks):
+    """A claim whose suggestion job is still queued: the hand-over that runs it on commit has not run."""
+    settings.COVERAGE_AUTO_JOBS = True
+    with django_capture_on_commit_callbacks(execute=False):
+        article = article_ingest_text(text="The harbour bridge cost 40 million pounds.", user=alice).article
+    return article.claims.get()
+
+
+def section(client, claim):
+    """The section alone, as the page's script asks for it."""
+    return client.get(reverse("coverage_section", args=[claim.pk]), headers={"X-Requested-With": "fetch"})
 
 
 def panel(client, claim) -> str:
@@ -94,3 +109,82 @@ def test_dismissing_needs_a_role_and_is_kept(client, alice, mallory, claim):
     suggestion.refresh_from_db()
     assert suggestion.status == SuggestionStatus.DISMISSED and suggestion.decided_by == alice
     assert "Decided (1)" in panel(client, claim)
+
+
+def test_the_section_alone_is_for_signed_in_people_only(client, claim):
+    response = section(client, claim)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_the_section_alone_needs_the_right_to_see_claims(client, mallory, claim):
+    client.force_login(mallory)
+    assert section(client, claim).status_code == 403
+
+
+def test_an_ordinary_visit_to_the_section_goes_to_the_claim_in_its_panel(client, alice, claim):
+    client.force_login(alice)
+    response = client.get(reverse("coverage_section", args=[claim.pk]))
+    assert response.status_code == 302
+    assert (
+        response.url == f"{reverse('article_detail', args=[claim.article_id])}?claim={claim.pk}#claim-panel"
+    )
+
+
+def test_a_missing_claim_has_no_section(client, alice):
+    client.force_login(alice)
+    response = client.get(reverse("coverage_section", args=[999_999]), headers={"X-Requested-With": "fetch"})
+    assert response.status_code == 404
+
+
+def test_while_the_job_is_queued_the_section_says_so_and_where_the_page_asks_again(
+    client, alice, queued_claim
+):
+    client.force_login(alice)
+    content = section(client, queued_claim).content.decode()
+    assert 'data-coverage-state="queued"' in content
+    assert f'data-coverage-url="{reverse("coverage_section", args=[queued_claim.pk])}"' in content
+    assert '<p class="coverage-job meta" aria-live="polite">' in content and "Queued" in content
+    # Nothing to decide yet, and no second search while one waits.
+    assert "suggestion-list" not in content and "Search again" not in content
+
+
+def test_once_the_job_is_done_the_section_shows_the_suggestions_and_their_forms(client, alice, claim):
+    client.force_login(alice)
+    content = section(client, claim).content.decode()
+    suggestion = Suggestion.objects.filter(claim=claim).order_by("rank").first()
+    assert 'data-coverage-state="done"' in content and "Done" in content
+    assert "When did the Mill Street tunnel open?" in content
+    assert reverse("suggestion_accept", args=[suggestion.pk]) in content
+    assert reverse("suggestion_dismiss", args=[suggestion.pk]) in content
+    assert reverse("coverage_retry", args=[claim.pk]) in content and "csrfmiddlewaretoken" in content
+
+
+def test_the_section_costs_the_same_queries_however_many_suggestions(
+    client, alice, bob, claim, django_assert_num_queries
+):
+    client.force_login(alice)
+    # Session, user, the user's and the groups' permissions, the claim, its job, its suggestions.
+    with django_assert_num_queries(7):
+        assert section(client, claim).status_code == 200
+
+    for n in range(5):
+        item = CorpusItem.objects.create(kind="factcheck", text=f"Check {n}", external_id=f"t:{n}")
+        Suggestion.objects.create(
+            claim=claim,
+            item=item,
+            rank=10 + n,
+            score=0.5,
+            reasons=["Close in meaning"],
+            **({"status": SuggestionStatus.DISMISSED, "decided_by": bob} if n % 2 else {}),
+        )
+    with django_assert_num_queries(7):
+        content = section(client, claim).content.decode()
+    assert "Check 4" in content and "Decided (2)" in content
+
+
+def test_the_section_costs_as_much_while_the_job_is_queued_when_the_page_asks_most(
+    client, alice, queued_claim, django_assert_num_queries
+):
+    client.force_login(alice)
+    with django_assert_num_queries(7):
+        assert "Queued" in section(client, queued_claim).content.decode()

@@ -1,9 +1,11 @@
 """The progress page of a background job: honest labels, and a clear word when the worker is out of reach."""
 
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from claims.choices import JobStatus
@@ -71,6 +73,35 @@ def test_a_job_whose_worker_died_says_it_will_be_tried_again(signed_in, alice, s
     job = JobFactory(created_by=alice, attempts=1)
     label = signed_in.get(status_url(job), {"format": "json"}).json()["label"]
     assert "stopped before it finished" in label and "attempt 2 of 3" in label
+
+
+def test_a_job_waiting_to_be_retried_says_why_and_at_what_time(signed_in, alice, settings):
+    settings.JOB_MAX_ATTEMPTS = 3
+    retry_at = timezone.now() + timedelta(seconds=12)
+    job = JobFactory(created_by=alice, attempts=1, error="The database did not answer.", retry_at=retry_at)
+    expected = (
+        "The database did not answer. "
+        f"Retrying at {timezone.localtime(retry_at).strftime('%H:%M:%S')} (attempt 2 of 3)."
+    )
+
+    html = signed_in.get(status_url(job)).content.decode()
+    poll = signed_in.get(status_url(job), {"format": "json"}).json()
+
+    assert expected in html and 'class="step-current" aria-current="step">Queued' in html
+    assert poll["status"] == "queued" and poll["label"] == expected
+    assert poll["retry_at"] == retry_at.isoformat()
+
+
+def test_a_retry_whose_time_has_come_waits_for_a_worker(signed_in, alice, settings):
+    settings.JOB_MAX_ATTEMPTS = 3
+    job = JobFactory(
+        created_by=alice,
+        attempts=2,
+        error="The database did not answer.",
+        retry_at=timezone.now() - timedelta(seconds=1),
+    )
+    label = signed_in.get(status_url(job), {"format": "json"}).json()["label"]
+    assert label == "The database did not answer. Retrying as soon as a worker is free (attempt 3 of 3)…"
 
 
 def test_a_job_nobody_asked_for_is_seen_by_staff_only(client, alice):
