@@ -48,15 +48,17 @@ def fill_corpus(target: int) -> tuple[int, float]:
             cursor.execute(
                 """
                 INSERT INTO claims_corpusitem (kind, text, title, date, language, url, external_id,
-                    embedding, embedding_model, indexed_at, created_at, updated_at)
+                    embedding, embedding_model, indexed_at, created_at, updated_at,
+                    title_terms, terms, term_count)
                 SELECT kind, text || ' (copy ' || %s || ')', title, date, language, url,
-                    external_id || '-copy-' || %s, embedding, embedding_model, indexed_at, now(), now()
+                    external_id || '-copy-' || %s, embedding, embedding_model, indexed_at, now(), now(),
+                    title_terms, terms || ' copi ' || %s, term_count + 2
                 FROM (SELECT * FROM claims_corpusitem
                       WHERE kind = 'factcheck' AND external_id NOT LIKE '%%-copy-%%'
                       ORDER BY id LIMIT %s) AS originals
                 ON CONFLICT DO NOTHING
                 """,
-                [copy, copy, target - have],
+                [copy, copy, copy, target - have],
             )
         have = CorpusItem.objects.count()
     return have, time.monotonic() - started

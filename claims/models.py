@@ -374,6 +374,12 @@ class CorpusItem(models.Model):
     source = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.CASCADE, related_name="corpus_items"
     )
+    # The lexical engine's tokens (claims/coverage/lexical.py: stemmed, stop words out, numbers kept), set
+    # with the embedding. On PostgreSQL a generated, GIN-indexed `search_vector` (title A, text B; migration
+    # 0012) is built from them, and BM25 over it is ranked in the database (claims/coverage/database.py).
+    title_terms = models.TextField(blank=True)
+    terms = models.TextField(blank=True)
+    term_count = models.PositiveIntegerField(default=0)  # document length for BM25 (title tokens count twice)
     # float16, L2-normalised; empty until an `index_corpus` job embedded the current text.
     embedding = models.BinaryField(null=True, blank=True)
     embedding_model = models.CharField(max_length=100, blank=True)

@@ -112,6 +112,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # `make run` runs jobs in threads of the web process: writers wait for each other instead of failing
     # with "database is locked", and take the write lock up front so two never deadlock on an upgrade.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # No JIT: the workbench's queries are short, and compiling a full-text ranking query costs ~0.4 s
+    # more than running it (claims/coverage/database.py).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -238,6 +242,9 @@ if JOB_RUNNER not in ("celery", "eager", "thread"):
 # the other tests don't load the embedding model for every article they store.
 COVERAGE_AUTO_JOBS = envbool("COVERAGE_AUTO_JOBS", "false" if _TESTING else "true")
 COVERAGE_SUGGESTIONS = envint("COVERAGE_SUGGESTIONS", 10)
+# Who ranks lexically: "database" (PostgreSQL full-text, BM25 in SQL; the default there) or "memory" (the
+# engine's own bm25s index, the only choice on SQLite).
+COVERAGE_LEXICAL = env("COVERAGE_LEXICAL", "database")
 CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {
         "task": "claims.sweep_jobs",

@@ -12,8 +12,9 @@ import datetime
 import math
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -34,6 +35,21 @@ __all__ = [
 
 MODES = ("lexical", "semantic", "hybrid")
 PASSAGE_CHARS = 400
+LEXICAL_DEPTH = 1_000  # an outside lexical source's best documents that count; the rest score 0 lexically
+
+
+class LexicalSource(Protocol):
+    """Lexical ranking done elsewhere (PostgreSQL: claims/coverage/database.py; later a search server).
+
+    `search` returns the BM25 scores of the best documents by key and the idf of the query's terms;
+    `add` / `remove` mirror the engine's, for a source that holds its own copy of the documents.
+    """
+
+    def search(self, terms: Sequence[str], *, kinds: Sequence[str] = (), limit: int = LEXICAL_DEPTH): ...
+
+    def add(self, documents: Iterable[Document]) -> None: ...
+
+    def remove(self, keys: Iterable[str]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -97,9 +113,20 @@ def date_prior(age_days: np.ndarray, has_date: np.ndarray, weights: FusionWeight
     return np.where(has_date, prior, weights.undated).astype(np.float32)
 
 
+def _term_length(token: str) -> float:
+    return float(len(token))
+
+
 class RetrievalEngine:
+    """`lexical_source`: rank lexically there instead of with the in-process BM25 index (bm25s)."""
+
     def __init__(
-        self, *, mode: str = "hybrid", embedder: Embedder | None = None, weights: FusionWeights | None = None
+        self,
+        *,
+        mode: str = "hybrid",
+        embedder: Embedder | None = None,
+        weights: FusionWeights | None = None,
+        lexical_source: LexicalSource | None = None,
     ):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -112,6 +139,7 @@ class RetrievalEngine:
         self._vector_chunks: list[np.ndarray] = []
         self._vectors: np.ndarray | None = None
         self._lexical = LexicalIndex()
+        self._source = lexical_source
         self._meta_stale = True
         # One engine serves the threads of a process: changes and searches take turns.
         self._lock = threading.RLock()
@@ -119,6 +147,10 @@ class RetrievalEngine:
     @property
     def uses_lexical(self) -> bool:
         return self.mode in ("lexical", "hybrid")
+
+    @property
+    def _lexical_in_process(self) -> bool:
+        return self.uses_lexical and self._source is None
 
     @property
     def uses_semantic(self) -> bool:
@@ -158,7 +190,9 @@ class RetrievalEngine:
             if vectors.shape[0] != len(documents):
                 raise ValueError(f"{vectors.shape[0]} vectors for {len(documents)} documents")
         tokens = (
-            [self._lexical.document_tokens(d.title, d.text) for d in documents] if self.uses_lexical else []
+            [self._lexical.document_tokens(d.title, d.text) for d in documents]
+            if self._lexical_in_process
+            else []
         )
         with self._lock:
             replaced = [d.key for d in documents if d.key in self._index]
@@ -171,20 +205,25 @@ class RetrievalEngine:
             for offset, doc in enumerate(documents):
                 self._index[doc.key] = start + offset
             self._docs.extend(documents)
-            if self.uses_lexical:
+            if self._lexical_in_process:
                 self._tokens.extend(tokens)
                 self._lexical.set_documents(self._tokens)
+            elif self._source is not None and self.uses_lexical:
+                self._source.add(documents)
             self._meta_stale = True
 
     def remove(self, keys: Iterable[str]) -> None:
         with self._lock:
-            gone = {self._index[k] for k in keys if k in self._index}
+            keys = [k for k in keys if k in self._index]
+            gone = {self._index[k] for k in keys}
             if not gone:
                 return
+            if self._source is not None and self.uses_lexical:
+                self._source.remove(keys)
             keep = [i for i in range(len(self._docs)) if i not in gone]
             self._docs = [self._docs[i] for i in keep]
             self._index = {d.key: i for i, d in enumerate(self._docs)}
-            if self.uses_lexical:
+            if self._lexical_in_process:
                 self._tokens = [self._tokens[i] for i in keep]
                 self._lexical.set_documents(self._tokens)
             if self.uses_semantic:
@@ -250,15 +289,28 @@ class RetrievalEngine:
                 mask[self._index[key]] = False
         return mask
 
+    def _lexical_scores(self, query: Query, tokens: list[str]) -> tuple[np.ndarray, Callable[[str], float]]:
+        """Raw BM25 score of every document, and the idf of a term (for passages and reasons)."""
+        if self._source is None:
+            return self._lexical.scores(tokens), self._lexical.idf
+        raw = np.zeros(len(self._docs), dtype=np.float32)
+        hits = self._source.search(tokens, kinds=query.kinds, limit=LEXICAL_DEPTH)
+        for key, score in hits.scores.items():
+            i = self._index.get(key)
+            if i is not None:
+                raw[i] = score
+        return raw, lambda token: hits.idf.get(token, 0.0)
+
     def _scores(
         self, query: Query, query_vector: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], Callable[[str], float]]:
         n = len(self._docs)
         tokens = tokenize(query.text)
         lexical = np.zeros(n, dtype=np.float32)
         semantic = np.zeros(n, dtype=np.float32)
+        idf = _term_length  # no lexical statistics in semantic mode: longer words are the rarer ones
         if self.uses_lexical:
-            raw = self._lexical.scores(tokens)
+            raw, idf = self._lexical_scores(query, tokens)
             top = float(raw.max()) if raw.size else 0.0
             if top > 0:
                 lexical = raw / top
@@ -279,10 +331,10 @@ class RetrievalEngine:
                 fused = fused + w.date * date_prior(age, self._has_date, w)
                 total += w.date
             fused = fused / total
-        return fused, lexical, semantic, tokens
+        return fused, lexical, semantic, tokens, idf
 
     def _search_one(self, query: Query, query_vector: np.ndarray | None, k: int, explain: int) -> list[Match]:
-        fused, lexical, semantic, tokens = self._scores(query, query_vector)
+        fused, lexical, semantic, tokens, idf = self._scores(query, query_vector)
         mask = self._mask(query)
         fused = np.where(mask, fused, -np.inf)
         candidates = int(mask.sum())
@@ -296,7 +348,7 @@ class RetrievalEngine:
             if not math.isfinite(fused[i]):
                 continue
             doc = self._docs[i]
-            passage = self.best_passage(tokens, doc) if rank < explain else doc.text[:PASSAGE_CHARS]
+            passage = self.best_passage(tokens, doc, idf=idf) if rank < explain else doc.text[:PASSAGE_CHARS]
             sem = float(semantic[i]) if self.uses_semantic else None
             matches.append(
                 Match(
@@ -306,27 +358,27 @@ class RetrievalEngine:
                     lexical=float(lexical[i]),
                     semantic=float(semantic[i]),
                     passage=passage,
-                    reasons=explain_match(query.text, passage, semantic=sem, idf=self._idf)
+                    reasons=explain_match(query.text, passage, semantic=sem, idf=idf)
                     if rank < explain
                     else (),
                 )
             )
         return matches
 
-    def _idf(self, token: str) -> float:
-        return self._lexical.idf(token) if self.uses_lexical else float(len(token))
-
-    def best_passage(self, query_tokens: Sequence[str], doc: Document) -> str:
+    def best_passage(
+        self, query_tokens: Sequence[str], doc: Document, *, idf: Callable[[str], float] | None = None
+    ) -> str:
         """The document's text if short, else the window of two sentences sharing the most query terms."""
         text = doc.text.strip()
         if len(text) <= PASSAGE_CHARS:
             return text
         sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
         wanted = set(query_tokens)
+        idf = idf or _term_length
         best, best_score = sentences[0], -1.0
         for i in range(len(sentences)):
             window = " ".join(sentences[i : i + 2])
-            score = sum(self._idf(t) for t in wanted.intersection(tokenize(window)))
+            score = sum(idf(t) for t in wanted.intersection(tokenize(window)))
             if score > best_score:
                 best, best_score = window, score
         return best if len(best) <= PASSAGE_CHARS else best[: PASSAGE_CHARS - 1].rsplit(" ", 1)[0] + "…"

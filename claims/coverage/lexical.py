@@ -58,10 +58,18 @@ def tokenize(text: str) -> list[str]:
     return _stemmer.stemWords([w for w in words(text) if w not in STOP_WORDS])
 
 
+TITLE_WEIGHT = 2  # a title's token counts this many times (a field weight)
+
+
+def index_terms(title: str, text: str) -> tuple[list[str], list[str]]:
+    """The tokens a document is indexed under: its title's and its text's (for the database's vector)."""
+    return tokenize(title), tokenize(text)
+
+
 class LexicalIndex:
     """BM25 over title + text; the title's tokens count `title_weight` times (a field weight)."""
 
-    def __init__(self, *, k1: float = 1.2, b: float = 0.75, title_weight: int = 2):
+    def __init__(self, *, k1: float = 1.2, b: float = 0.75, title_weight: int = TITLE_WEIGHT):
         self.k1, self.b, self.title_weight = k1, b, title_weight
         self._tokens: list[list[str]] = []
         self._bm25: bm25s.BM25 | None = None

@@ -6,7 +6,9 @@ call asks the database only which items changed since the last look (`updated_at
 those rows with their stored vectors, replaces them in the engine and drops the items that are gone. The
 first call in a process loads everything once (13,824 fact-checks: a second or two, no embedding).
 
-Keys in the engine are the item ids as strings.
+Keys in the engine are the item ids as strings. On PostgreSQL the lexical ranking is the database's (BM25
+over the GIN-indexed `search_vector`, claims/coverage/database.py) and the engine holds only the vectors; on
+SQLite (`make run`) the engine's own BM25 index (bm25s) over the same tokens ranks.
 """
 
 from __future__ import annotations
@@ -16,9 +18,13 @@ import time
 from datetime import timedelta
 
 import numpy as np
-from django.db.models import Count, Max
+from django.conf import settings
+from django.db import connection
+from django.db.models import Avg, Count, Max
 
+from claims.coverage.database import DatabaseLexical, Table
 from claims.coverage.engine import Document, Match, Query, RetrievalEngine, default_embedder
+from claims.coverage.lexical import TITLE_WEIGHT, index_terms
 from claims.models import CorpusItem
 
 # Rows committed by a long transaction may carry an `updated_at` older than the newest one already seen:
@@ -63,7 +69,8 @@ class CorpusStore:
 
     def __init__(self, *, mode: str = "hybrid"):
         self.mode = mode
-        self.engine = RetrievalEngine(mode=mode)
+        self.lexical = database_lexical()
+        self.engine = RetrievalEngine(mode=mode, lexical_source=self.lexical)
         self._seen: dict[int, object] = {}  # item id → the updated_at loaded
         self._watermark = None
         self._checked_at = float("-inf")  # time.monotonic() of the last look-back scan
@@ -92,7 +99,9 @@ class CorpusStore:
                 self._load(batch)
                 loaded += len(batch)
             # Items deleted (or whose embedding was cleared) since: the count tells, the ids say which.
-            summary = indexed.aggregate(n=Count("id"), latest=Max("updated_at"))
+            summary = indexed.aggregate(n=Count("id"), latest=Max("updated_at"), length=Avg("term_count"))
+            if self.lexical is not None:
+                self.lexical.set_statistics(documents=summary["n"], average_length=summary["length"])
             if summary["n"] != len(self._seen):
                 present = set(indexed.values_list("id", flat=True))
                 gone = [pk for pk in self._seen if pk not in present]
@@ -134,6 +143,25 @@ def _batches(rows, size: int = LOAD_BATCH):
             batch = []
     if batch:
         yield batch
+
+
+def database_lexical() -> DatabaseLexical | None:
+    """The database as lexical ranker, on PostgreSQL unless COVERAGE_LEXICAL says "memory"."""
+    if connection.vendor != "postgresql" or settings.COVERAGE_LEXICAL == "memory":
+        return None
+    return DatabaseLexical(
+        connection.cursor, Table(name="claims_corpusitem", key="t.id::text", where="t.embedding IS NOT NULL")
+    )
+
+
+def item_terms(*, title: str, text: str) -> dict:
+    """The lexical fields of a CorpusItem (set with its embedding; PostgreSQL's vector is built from them)."""
+    title_terms, terms = index_terms(title, text)
+    return {
+        "title_terms": " ".join(title_terms),
+        "terms": " ".join(terms),
+        "term_count": TITLE_WEIGHT * len(title_terms) + len(terms),
+    }
 
 
 _store: CorpusStore | None = None

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 # PostgreSQL only: a weighted full-text vector of each item (title A, text B), kept by the database itself
 # (a generated column, so no code path can forget it) and GIN-indexed, for ranking in the database
-# (claims/selectors/coverage.py::corpus_lexical_candidates). SQLite has no tsvector: nothing to add there.
+# (rebuilt from the engine's own tokens by 0012). SQLite has no tsvector: nothing to add there.
 SEARCH_VECTOR_SQL = [
     "ALTER TABLE claims_corpusitem ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
     "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "

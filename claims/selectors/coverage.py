@@ -47,31 +47,3 @@ def coverage_labelled_pairs(*, since=None) -> list[dict]:
             "decided_at",
         )
     )
-
-
-def corpus_lexical_candidates(
-    *, text: str, k: int = 100, kinds: tuple[str, ...] = ()
-) -> list[tuple[int, float]]:
-    """(item id, rank) of the items matching any word of `text`, ranked by PostgreSQL over the GIN-indexed,
-    weighted `search_vector` (migration 0010); [] on another database. Candidates for a search server or a
-    corpus too large for one process's memory; the in-process engine does its own BM25.
-    """
-    from django.db import connection
-
-    if connection.vendor != "postgresql" or not text.strip():
-        return []
-    sql = """
-        WITH q AS (
-            SELECT to_tsquery('english', string_agg(quote_literal(lexeme), ' | ')) AS query
-            FROM unnest(to_tsvector('english', %s))
-        )
-        SELECT id, ts_rank_cd(search_vector, q.query) AS rank
-        FROM claims_corpusitem, q
-        WHERE q.query IS NOT NULL AND search_vector @@ q.query
-          AND (cardinality(%s::text[]) = 0 OR kind = ANY(%s::text[]))
-        ORDER BY rank DESC, id LIMIT %s
-    """
-    params = [text, list(kinds), list(kinds), k]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(row[0], float(row[1])) for row in cursor.fetchall()]

@@ -237,11 +237,25 @@ def corpus_embed(*, item_ids=None, batch: int = EMBED_BATCH, progress=None) -> i
             item.embedding = corpus.encode_vector(vector)
             item.embedding_model = corpus.EMBEDDING_MODEL
             item.indexed_at = item.updated_at = now
-        CorpusItem.objects.bulk_update(items, ["embedding", "embedding_model", "indexed_at", "updated_at"])
+            for name, value in corpus.item_terms(title=item.title, text=item.text).items():
+                setattr(item, name, value)
+        CorpusItem.objects.bulk_update(items, INDEXED_FIELDS)
         done += len(items)
         if progress is not None:
             progress(done, len(ids))
     return done
+
+
+# What indexing an item sets: its vector and its lexical terms, together (an item is searchable with both).
+INDEXED_FIELDS = [
+    "embedding",
+    "embedding_model",
+    "indexed_at",
+    "updated_at",
+    "title_terms",
+    "terms",
+    "term_count",
+]
 
 
 def _row(item: CorpusItem) -> dict:

@@ -205,3 +205,37 @@ def test_an_empty_engine_and_bad_mode():
     assert RetrievalEngine(mode="lexical").search(Query(text="anything")) == []
     with pytest.raises(ValueError):
         RetrievalEngine(mode="fuzzy")
+
+
+class RecordingLexicalSource:
+    """An outside lexical ranker (as PostgreSQL or a search server would be): fixed scores, calls recorded."""
+
+    def __init__(self, scores):
+        self.scores, self.added, self.removed, self.asked = scores, [], [], []
+
+    def search(self, terms, *, kinds=(), limit=1000):
+        from claims.coverage.database import LexicalHits
+
+        self.asked.append((list(terms), tuple(kinds)))
+        return LexicalHits(dict(self.scores), {t: 2.0 for t in terms})
+
+    def add(self, documents):
+        self.added.extend(d.key for d in documents)
+
+    def remove(self, keys):
+        self.removed.extend(keys)
+
+
+def test_an_outside_lexical_source_ranks_instead_of_the_in_process_index():
+    source = RecordingLexicalSource({"source:5": 3.0, "factcheck:2": 6.0, "unknown:9": 99.0})
+    engine = RetrievalEngine(mode="lexical", lexical_source=source)
+    engine.add(CORPUS)
+    assert source.added == [d.key for d in CORPUS]
+
+    matches = engine.search(Query(text="airport tram", kinds=("factcheck", "source")), k=2)
+    assert keys(matches) == ["factcheck:2", "source:5"]  # a key the engine does not hold is ignored
+    assert [m.lexical for m in matches] == [1.0, 0.5]  # normalised by the best score
+    assert source.asked == [(["airport", "tram"], ("factcheck", "source"))]
+
+    engine.remove(["source:5", "not-there"])
+    assert source.removed == ["source:5"]

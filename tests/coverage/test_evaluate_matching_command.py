@@ -6,6 +6,15 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+
+from claims.choices import CorpusKind
+from claims.coverage.database import TemporaryTable
+from claims.management.commands.evaluate_matching import production_engine
+from claims.models import CorpusItem
+
+# On PostgreSQL the command ranks lexically in the database (a temporary table of its session).
+pytestmark = pytest.mark.django_db
 
 KEYS = {
     "n_queries",
@@ -149,3 +158,18 @@ def test_bad_input_is_a_command_error(tmp_path):
             stdout=io.StringIO(),
             stderr=io.StringIO(),
         )
+
+
+def test_the_evaluation_ranks_like_the_product_and_never_touches_the_workbench_corpus(tmp_path):
+    ours = CorpusItem.objects.create(
+        kind=CorpusKind.FACTCHECK, external_id="101", text="Wombats are herding animals.", terms="wombat herd"
+    )
+    run_file = tmp_path / "run.trec"
+    run(tmp_path, write_json_dir(tmp_path), "--mode", "lexical", "--run-out", str(run_file))
+    assert list(CorpusItem.objects.values_list("pk", "text")) == [(ours.pk, ours.text)]
+    assert str(ours.pk) not in {line.split()[2] for line in run_file.read_text().splitlines()}
+    engine = production_engine("lexical")
+    if connection.vendor == "postgresql":
+        assert isinstance(engine._source, TemporaryTable)
+    else:
+        assert engine._source is None  # SQLite: the engine's own BM25 index

@@ -8,6 +8,7 @@ from django.db import connection  # noqa: F401  (read by the skipif condition)
 
 from claims.choices import CorpusKind
 from claims.coverage.engine import Query
+from claims.coverage.lexical import tokenize
 from claims.coverage.store import corpus_store, corpus_store_reset, decode_vectors, encode_vector
 from claims.models import CorpusItem
 from claims.services.coverage import corpus_embed
@@ -83,12 +84,37 @@ def test_refreshing_without_changes_loads_nothing():
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL full-text search")
-def test_postgresql_ranks_items_over_the_weighted_gin_indexed_vector():
-    from claims.selectors.coverage import corpus_lexical_candidates
-
+def test_on_postgresql_the_database_ranks_lexically_over_the_gin_indexed_vector():
     tunnel = item("1", "It opened in 1974, the council archives say.", title="Mill Street tunnel")
-    item("2", "The Mill Street market reopened.")
+    market = item("2", "The Mill Street market reopened.")
     item("3", "Vaccines do not change DNA.")
-    ranked = corpus_lexical_candidates(text="When did the Mill Street tunnel open?")
-    assert [pk for pk, _ in ranked][0] == tunnel.pk and len(ranked) == 2
-    assert corpus_lexical_candidates(text="tunnel", kinds=("passage",)) == []
+    corpus_embed()
+    store = corpus_store()
+    assert store.lexical is not None and store.lexical.documents == 3
+
+    hits = store.lexical.search(tokenize("When did the Mill Street tunnel open?"))
+    assert list(hits.scores) == [str(tunnel.pk), str(market.pk)]  # the title's "tunnel" decides
+    assert hits.idf["tunnel"] > hits.idf["mill"]  # rarer: in one item, not two
+    assert store.lexical.search(tokenize("tunnel"), kinds=("passage",)).scores == {}
+
+    match = store.search(Query(text="When did the Mill Street tunnel open?"), k=1)[0]
+    assert int(match.key) == tunnel.pk and match.lexical == 1.0
+    assert match.reasons  # from the passage, with the database's idf for its key terms
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL full-text search")
+def test_an_item_waiting_for_its_embedding_is_not_ranked_by_the_database_either():
+    item("1", "The Mill Street tunnel opened in 1974.")
+    corpus_embed()
+    item("2", "The Mill Street tunnel was closed for repairs.")  # not indexed yet
+    store = corpus_store()
+    assert len(store.lexical.search(tokenize("Mill Street tunnel")).scores) == 1
+
+
+def test_indexing_stores_the_lexical_terms_with_the_vector():
+    tunnel = item("1", "The tunnels opened in 1974.", title="Mill Street")
+    corpus_embed()
+    tunnel.refresh_from_db()
+    assert tunnel.title_terms == "mill street"
+    assert tunnel.terms == "tunnel open 1974"
+    assert tunnel.term_count == 2 * 2 + 3

@@ -3,8 +3,10 @@
     python manage.py evaluate_matching --corpus vclaims/ --queries tweets.tsv --qrels qrels-dev.tsv \
         [--mode lexical|semantic|hybrid] [--run-out run.tsv]
 
-The corpus goes into an isolated in-memory engine (the same `RetrievalEngine` the product uses, default
-weights): the workbench's own data and database are never read or written. Progress goes to stderr; the
+The corpus goes into an isolated store ranked by the production engine (the same `RetrievalEngine` the
+product uses, default weights). On PostgreSQL, as in the product, the database ranks lexically: the corpus
+goes into a temporary table of this session (claims/coverage/database.py), gone when the command ends; on
+SQLite the engine's own BM25 index ranks. The workbench's own items are never read or written. Progress goes to stderr; the
 LAST line of stdout is one JSON object (other tools parse it):
 {"n_queries", "map@1", "map@3", "map@5", "map@10", "mrr", "recall@10", "index_seconds", "query_ms_p50",
 "query_ms_p95"}. MAP@k is defined in `claims.coverage.evaluation`.
@@ -14,9 +16,11 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.coverage.engine import MODES
+from claims.coverage.database import TemporaryTable
+from claims.coverage.engine import MODES, RetrievalEngine
 from claims.coverage.evaluation import evaluate, write_run
 from claims.coverage.readers import read_corpus, read_qrels, read_queries
+from claims.coverage.store import database_lexical
 from claims.errors import InputRejected
 
 
@@ -40,10 +44,18 @@ class Command(BaseCommand):
             queries = read_queries(options["queries"])
             qrels = read_qrels(options["qrels"])
             self.stderr.write(f"{len(corpus)} fact-checks, {len(qrels)} queries, mode {options['mode']}")
-            result = evaluate(corpus, queries, qrels, mode=options["mode"])
+            result = evaluate(corpus, queries, qrels, mode=options["mode"], engine_factory=production_engine)
             self.stderr.write(f"indexing used {result.index_cpu_seconds} CPU seconds")
             if options["run_out"]:
                 write_run(options["run_out"], result.runs)
         except InputRejected as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(json.dumps(result.metrics))
+
+
+def production_engine(mode: str) -> RetrievalEngine:
+    """An empty engine ranking as the product's does on this database, over its own isolated store."""
+    product = database_lexical()
+    if product is None or mode == "semantic":
+        return RetrievalEngine(mode=mode)
+    return RetrievalEngine(mode=mode, lexical_source=TemporaryTable(product.cursor))
