@@ -30,6 +30,16 @@ CANDIDATE_BUDGET = 2_000
 K1, B = 1.2, 0.75
 
 
+def stored_terms(*, title: str, text: str) -> dict:
+    """The columns the vector is built from: a document's title and text terms, and its BM25 length."""
+    title_terms, terms = index_terms(title, text)
+    return {
+        "title_terms": " ".join(title_terms),
+        "terms": " ".join(terms),
+        "term_count": TITLE_WEIGHT * len(title_terms) + len(terms),
+    }
+
+
 @dataclass(frozen=True)
 class LexicalHits:
     scores: dict[str, float]  # document key → BM25 score (only documents with a query term)
@@ -155,16 +165,8 @@ class TemporaryTable(DatabaseLexical):
     def add(self, documents: Iterable) -> None:
         rows = []
         for doc in documents:
-            title_terms, terms = index_terms(doc.title, doc.text)
-            rows.append(
-                (
-                    doc.key,
-                    doc.kind,
-                    " ".join(title_terms),
-                    " ".join(terms),
-                    TITLE_WEIGHT * len(title_terms) + len(terms),
-                )
-            )
+            terms = stored_terms(title=doc.title, text=doc.text)
+            rows.append((doc.key, doc.kind, terms["title_terms"], terms["terms"], terms["term_count"]))
         with self.cursor() as c:
             c.executemany(
                 "INSERT INTO coverage_evaluation_items (key, kind, title_terms, terms, term_count) VALUES (%s, %s, %s, %s, %s)"
@@ -173,13 +175,15 @@ class TemporaryTable(DatabaseLexical):
                 rows,
             )
             c.execute("ANALYZE coverage_evaluation_items")
-            c.execute("SELECT count(*), avg(term_count) FROM coverage_evaluation_items")
-            documents_count, average = c.fetchone()
-        self.set_statistics(documents=documents_count, average_length=average)
+        self._count()
 
     def remove(self, keys: Iterable[str]) -> None:
         with self.cursor() as c:
             c.execute("DELETE FROM coverage_evaluation_items WHERE key = ANY(%s)", [list(keys)])
+        self._count()
+
+    def _count(self) -> None:
+        with self.cursor() as c:
             c.execute("SELECT count(*), avg(term_count) FROM coverage_evaluation_items")
-            documents_count, average = c.fetchone()
-        self.set_statistics(documents=documents_count, average_length=average)
+            documents, average = c.fetchone()
+        self.set_statistics(documents=documents, average_length=average)

@@ -24,7 +24,6 @@ from django.db.models import Avg, Count, Max
 
 from claims.coverage.database import DatabaseLexical, Table
 from claims.coverage.engine import Document, Match, Query, RetrievalEngine, default_embedder
-from claims.coverage.lexical import TITLE_WEIGHT, index_terms
 from claims.models import CorpusItem
 
 # Rows committed by a long transaction may carry an `updated_at` older than the newest one already seen:
@@ -152,16 +151,6 @@ def database_lexical() -> DatabaseLexical | None:
     return DatabaseLexical(
         connection.cursor, Table(name="claims_corpusitem", key="t.id::text", where="t.embedding IS NOT NULL")
     )
-
-
-def item_terms(*, title: str, text: str) -> dict:
-    """The lexical fields of a CorpusItem (set with its embedding; PostgreSQL's vector is built from them)."""
-    title_terms, terms = index_terms(title, text)
-    return {
-        "title_terms": " ".join(title_terms),
-        "terms": " ".join(terms),
-        "term_count": TITLE_WEIGHT * len(title_terms) + len(terms),
-    }
 
 
 _store: CorpusStore | None = None

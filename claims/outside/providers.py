@@ -19,6 +19,7 @@ fetches without an injected `fetcher`.
 
 from __future__ import annotations
 
+import abc
 import datetime
 import hashlib
 import json
@@ -189,7 +190,7 @@ _BUCKETS_LOCK = threading.Lock()
 _DEFAULT_CACHE = TTLCache()
 
 
-class Provider:
+class Provider(abc.ABC):
     """The contract every outside search provider keeps.
 
     Subclasses set `name`, `label`, `kind`, `config_prefix` and implement `request_url` and `parse`;
@@ -222,19 +223,19 @@ class Provider:
     # --- the contract ---
 
     @classmethod
+    @abc.abstractmethod
     def is_enabled(cls, config: Mapping[str, Any]) -> bool:
         """Whether the deployment configured this provider; one that is not is never asked."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def request_url(
         self, text: str, *, language: str | None, since: datetime.datetime | datetime.date | None
     ) -> str:
         """The GET address that asks this provider about `text`."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def parse(self, body: bytes) -> list[ProviderResult]:
         """The results in a response body; ProviderError if the body cannot be read."""
-        raise NotImplementedError
 
     def request_headers(self) -> dict[str, str]:
         """Headers to send, such as an API key: kept out of the URL, and so out of logs and cache keys."""

@@ -42,6 +42,7 @@ from claims.choices import (
     SuggestionStatus,
 )
 from claims.coverage import store as corpus
+from claims.coverage.database import stored_terms
 from claims.coverage.engine import Query, default_embedder
 from claims.models import Article, Claim, CorpusItem, Job, Source, Suggestion, Verdict, suggestion_job_key
 from claims.services import job_queue
@@ -237,7 +238,7 @@ def corpus_embed(*, item_ids=None, batch: int = EMBED_BATCH, progress=None) -> i
             item.embedding = corpus.encode_vector(vector)
             item.embedding_model = corpus.EMBEDDING_MODEL
             item.indexed_at = item.updated_at = now
-            for name, value in corpus.item_terms(title=item.title, text=item.text).items():
+            for name, value in stored_terms(title=item.title, text=item.text).items():
                 setattr(item, name, value)
         CorpusItem.objects.bulk_update(items, INDEXED_FIELDS)
         done += len(items)
