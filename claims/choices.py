@@ -75,6 +75,8 @@ class JobKind(models.TextChoices):
     REFETCH_ARTICLE = "refetch_article", "Fetch an article again"
     INDEX_CORPUS = "index_corpus", "Index items for related coverage"
     SUGGEST_COVERAGE = "suggest_coverage", "Find related coverage for a claim"
+    POLL_FEED = "poll_feed", "Poll a feed"
+    FETCH_FEED_PAGE = "fetch_feed_page", "Fetch a feed item's page"
 
 
 class JobStatus(models.TextChoices):
@@ -91,9 +93,16 @@ ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
 class CorpusKind(models.TextChoices):
     """What an indexed item of related coverage is (the engine's `Document.kind`; more kinds plug in later)."""
 
-    FACTCHECK = "factcheck", "Fact-check"
+    FACTCHECK = "factcheck", "Fact-check"  # our published verdicts, and archives loaded by `load_factchecks`
+    CLAIMREVIEW = "claimreview", "Imported fact-check"  # schema.org ClaimReview (`import_claimreviews`)
+    FEED_ITEM = "feed_item", "Feed item"
+    PROVIDER = "provider", "Outside search"  # an answer of an outside provider (claims/outside/providers.py)
     PASSAGE = "passage", "Article passage"
     SOURCE = "source", "Archived source"
+
+
+# Kinds that are someone's verdict on a claim: a claim can be "the same claim as" one of them.
+FACTCHECK_KINDS = (CorpusKind.FACTCHECK, CorpusKind.CLAIMREVIEW)
 
 
 class SuggestionStatus(models.TextChoices):

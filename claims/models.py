@@ -6,7 +6,7 @@ article's text is replaced (re-fetched or corrected) its claims are re-anchored 
 """
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -349,6 +349,50 @@ def suggestion_job_key(claim_id: int) -> str:
     return f"claim:{claim_id}"
 
 
+class Feed(models.Model):
+    """An RSS, Atom or JSON feed an editor follows: polled by Celery beat, its new items become coverage.
+
+    The polling state (validators for the conditional GET, the schedule, the last outcome) is written only
+    by claims/services/feeds.py; a feed failing again and again is polled ever less often and flagged.
+    """
+
+    url = models.URLField("feed address", max_length=2000, unique=True)  # canonical
+    name = models.CharField(max_length=200)
+    poll_minutes = models.PositiveIntegerField(
+        "polling interval (minutes)",
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(7 * 24 * 60)],
+    )
+    active = models.BooleanField(default=True)
+    fetch_pages = models.BooleanField(
+        "fetch each item's full page",
+        default=True,
+        help_text="Read the linked article in the background, not only the feed's summary.",
+    )
+    title = models.CharField(max_length=500, blank=True)  # the feed's own title
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_items_seen = models.PositiveIntegerField(default=0)
+    last_items_new = models.PositiveIntegerField(default=0)
+    items_total = models.PositiveIntegerField(default=0)  # items ingested from this feed, ever
+    warnings = models.JSONField(default=list, blank=True)  # what the last poll had to forgive
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CorpusItem(models.Model):
     """One item the related-coverage engine searches (claims/coverage/), with its stored embedding.
 
@@ -374,6 +418,17 @@ class CorpusItem(models.Model):
     source = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.CASCADE, related_name="corpus_items"
     )
+    feed = models.ForeignKey(Feed, null=True, blank=True, on_delete=models.CASCADE, related_name="items")
+    # Who published it: an imported fact-check's publisher, a feed item's site, a provider's source.
+    publisher = models.CharField(max_length=200, blank=True)
+    # An outside fact-check's rating: the publisher's own words, and the slug of our scale they map to
+    # (claims/outside/ratings.py), or "unmapped".
+    rating_label = models.CharField(max_length=200, blank=True)
+    rating = models.CharField(max_length=40, blank=True)
+    provider = models.CharField(max_length=40, blank=True)  # an outside provider's name (kind "provider")
+    # What else the origin said (a ClaimReview's claimant, authors, rating numbers, appearances; a feed
+    # item's GUID; the state of its page fetch), for the item's page and for re-imports.
+    details = models.JSONField(default=dict, blank=True)
     # The lexical engine's tokens (claims/coverage/lexical.py: stemmed, stop words out, numbers kept), set
     # with the embedding. On PostgreSQL a generated, GIN-indexed `search_vector` (title A, text B; migration
     # 0012) is built from them, and BM25 over it is ranked in the database (claims/coverage/database.py).
@@ -389,6 +444,8 @@ class CorpusItem(models.Model):
 
     class Meta:
         ordering = ["id"]
+        permissions = [("import_factchecks", "Can import outside fact-checks (ClaimReview)")]
+        indexes = [models.Index(fields=["kind", "url"], name="corpus_kind_url")]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "external_id"], condition=~Q(external_id=""), name="corpus_external_unique"

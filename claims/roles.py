@@ -25,8 +25,16 @@ _REVIEWER_PERMISSIONS = [
     "add_comment",
     "view_ingestionjob",
     "add_ingestionjob",
+    "view_feed",
 ]
-_EDITOR_PERMISSIONS = [*_REVIEWER_PERMISSIONS, "change_article", "approve_verdict"]
+_EDITOR_PERMISSIONS = [
+    *_REVIEWER_PERMISSIONS,
+    "change_article",
+    "approve_verdict",
+    "add_feed",
+    "change_feed",
+    "import_factchecks",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     REVIEWER: _REVIEWER_PERMISSIONS,
@@ -40,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "delete_article",
         "delete_comment",
         "delete_source",
+        "delete_feed",
     ],
 }
 

@@ -4,6 +4,7 @@ Every knob has a default that works for `make run` (SQLite, tasks in-process, co
 production overrides come from environment variables, all listed in `.env.example`.
 """
 
+import json
 import os
 import sys
 from datetime import timedelta
@@ -245,13 +246,40 @@ COVERAGE_SUGGESTIONS = envint("COVERAGE_SUGGESTIONS", 10)
 # Who ranks lexically: "database" (PostgreSQL full-text, BM25 in SQL; the default there) or "memory" (the
 # engine's own bm25s index, the only choice on SQLite).
 COVERAGE_LEXICAL = env("COVERAGE_LEXICAL", "database")
+# Outside corpora (claims/outside/). ClaimReview imports: the largest file the upload page takes, and
+# publishers' rating labels mapped onto our scale beyond the built-in English ones, as JSON
+# ({"Pants on Fire": "false", "Cherry picks": "missing-context", "Satire": null}).
+CLAIMREVIEW_UPLOAD_MAX_BYTES = envint("CLAIMREVIEW_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+CLAIMREVIEW_RATING_LABELS = json.loads(env("CLAIMREVIEW_RATING_LABELS", "{}"))
+if not isinstance(CLAIMREVIEW_RATING_LABELS, dict):
+    raise ImproperlyConfigured("CLAIMREVIEW_RATING_LABELS must be a JSON object of label to rating slug.")
+# Feeds: how often beat looks for feeds that are due (each feed has its own interval).
+FEED_CHECK_SECONDS = envint("FEED_CHECK_SECONDS", 60)
+# Outside search providers, asked for each claim's suggestions only when configured: Google Fact Check
+# Tools with an API key, GDELT when switched on. Timeouts, a per-process rate limit and a cache apply.
+GOOGLE_FACTCHECK_API_KEY = env("GOOGLE_FACTCHECK_API_KEY", "")
+GOOGLE_FACTCHECK_URL = env(
+    "GOOGLE_FACTCHECK_URL", "https://factchecktools.googleapis.com/v1alpha1/claims:search"
+)
+GDELT_ENABLED = envbool("GDELT_ENABLED", "false")
+GDELT_URL = env("GDELT_URL", "https://api.gdeltproject.org/api/v2/doc/doc")
+GDELT_TIMESPAN = env("GDELT_TIMESPAN", "1w")
+OUTSIDE_TIMEOUT = envfloat("OUTSIDE_TIMEOUT", 10.0)
+OUTSIDE_RATE_LIMIT_PER_MINUTE = envint("OUTSIDE_RATE_LIMIT_PER_MINUTE", 30)
+OUTSIDE_CACHE_TTL = envint("OUTSIDE_CACHE_TTL", 6 * 60 * 60)
+OUTSIDE_MAX_RESULTS = envint("OUTSIDE_MAX_RESULTS", 10)
 CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {
         "task": "claims.sweep_jobs",
         "schedule": JOB_SWEEP_SECONDS,
         # A sweep that could not run in time is replaced by the next one rather than piling up.
         "options": {"expires": JOB_SWEEP_SECONDS},
-    }
+    },
+    "poll-feeds": {
+        "task": "claims.poll_due_feeds",
+        "schedule": FEED_CHECK_SECONDS,
+        "options": {"expires": FEED_CHECK_SECONDS},
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
