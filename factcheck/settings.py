@@ -257,15 +257,20 @@ if not isinstance(CLAIMREVIEW_RATING_LABELS, dict):
 FEED_CHECK_SECONDS = envint("FEED_CHECK_SECONDS", 60)
 # Outside search providers, asked for each claim's suggestions only when configured: Google Fact Check
 # Tools with an API key, GDELT when switched on. Timeouts, a per-process rate limit and a cache apply.
-GOOGLE_FACTCHECK_API_KEY = env("GOOGLE_FACTCHECK_API_KEY", "")
+# Never from the environment in the test suite: a developer's real key must not send tests to Google.
+GOOGLE_FACTCHECK_API_KEY = "" if _TESTING else env("GOOGLE_FACTCHECK_API_KEY", "")
 GOOGLE_FACTCHECK_URL = env(
     "GOOGLE_FACTCHECK_URL", "https://factchecktools.googleapis.com/v1alpha1/claims:search"
 )
-GDELT_ENABLED = envbool("GDELT_ENABLED", "false")
+GDELT_ENABLED = False if _TESTING else envbool("GDELT_ENABLED", "false")
 GDELT_URL = env("GDELT_URL", "https://api.gdeltproject.org/api/v2/doc/doc")
 GDELT_TIMESPAN = env("GDELT_TIMESPAN", "1w")
 OUTSIDE_TIMEOUT = envfloat("OUTSIDE_TIMEOUT", 10.0)
-OUTSIDE_RATE_LIMIT_PER_MINUTE = envint("OUTSIDE_RATE_LIMIT_PER_MINUTE", 30)
+OUTSIDE_RATE_LIMIT_PER_MINUTE = envint("OUTSIDE_RATE_LIMIT_PER_MINUTE", 30)  # per provider and process
+GOOGLE_FACTCHECK_RATE_LIMIT_PER_MINUTE = envint(
+    "GOOGLE_FACTCHECK_RATE_LIMIT_PER_MINUTE", OUTSIDE_RATE_LIMIT_PER_MINUTE
+)
+GDELT_RATE_LIMIT_PER_MINUTE = envint("GDELT_RATE_LIMIT_PER_MINUTE", 12)  # GDELT asks for one request per 5 s
 OUTSIDE_CACHE_TTL = envint("OUTSIDE_CACHE_TTL", 6 * 60 * 60)
 OUTSIDE_MAX_RESULTS = envint("OUTSIDE_MAX_RESULTS", 10)
 CELERY_BEAT_SCHEDULE = {

@@ -1,11 +1,12 @@
 """Related coverage for the claim panel, and the reviewers' decisions as labelled pairs. Fixed query counts."""
 
 from claims.choices import JobKind, SuggestionStatus
-from claims.models import Claim, Job, Suggestion, suggestion_job_key
+from claims.models import Claim, Job, Rating, Suggestion, suggestion_job_key
 
 
-def claim_coverage(*, claim: Claim) -> dict:
-    """The claim's latest suggestion job and its suggestions (undecided first, by rank): two queries."""
+def claim_coverage(*, claim: Claim, ratings: list[Rating] | None = None) -> dict:
+    """The claim's latest suggestion job, its suggestions (undecided first, by rank) and the rating scale by
+    slug (to name outside fact-checks' ratings): two queries, three unless the caller has every rating."""
     job = (
         Job.objects.filter(kind=JobKind.SUGGEST_COVERAGE, dedupe_key=suggestion_job_key(claim.pk))
         .order_by("-created_at", "-id")
@@ -14,13 +15,14 @@ def claim_coverage(*, claim: Claim) -> dict:
     )
     suggestions = list(
         Suggestion.objects.filter(claim=claim)
-        .select_related("item", "decided_by", "evidence")
+        .select_related("item__feed", "decided_by", "evidence")
         .order_by("rank", "id")
     )
     return {
         "coverage_job": job,
         "suggestions": [s for s in suggestions if s.status == SuggestionStatus.SUGGESTED],
         "decided_suggestions": [s for s in suggestions if s.status != SuggestionStatus.SUGGESTED],
+        "rating_scale": {r.slug: r for r in (Rating.objects.all() if ratings is None else ratings)},
     }
 
 

@@ -72,11 +72,13 @@ def claim_verdicts(*, claim: Claim) -> dict:
         .select_related("rating", "author", "approver")
         .order_by("-revision")
     )
+    every_rating = list(Rating.objects.all())  # the inactive ones still name outside fact-checks' ratings
     return {
         "verdicts": verdicts,
         "open_verdict": next((v for v in verdicts if v.status in OPEN_VERDICT_STATUSES), None),
         "published_verdict": next((v for v in verdicts if v.status == VerdictStatus.PUBLISHED), None),
-        "ratings": list(Rating.objects.filter(is_active=True)),
+        "ratings": [r for r in every_rating if r.is_active],
+        "every_rating": every_rating,
     }
 
 
@@ -103,16 +105,17 @@ def claim_panel_data(
         Evidence.objects.filter(claim=claim).select_related("source", "author").order_by("created_at", "id")
     )
     comments = list(Comment.objects.filter(claim=claim).select_related("author"))
+    verdicts = claim_verdicts(claim=claim)
     return {
         "claim": claim,
         "evidence": evidence,
-        **claim_verdicts(claim=claim),
+        **verdicts,
         "comments": comments,
         "history": claim_history(claim) if with_history else None,
         "assignable_users": assignable_users(),
         "stance_choices": Stance.choices,
         **claim_edit_options(claim=claim, article_claims=article_claims),
-        **claim_coverage(claim=claim),
+        **claim_coverage(claim=claim, ratings=verdicts["every_rating"]),
     }
 
 

@@ -43,9 +43,12 @@ from claims.choices import (
 )
 from claims.coverage import store as corpus
 from claims.coverage.database import stored_terms
-from claims.coverage.engine import Query, default_embedder
+from claims.coverage.engine import Match, Query, default_embedder
+from claims.coverage.lexical import tokenize
+from claims.coverage.reasons import explain as explain_match
 from claims.models import Article, Claim, CorpusItem, Job, Source, Suggestion, Verdict, suggestion_job_key
 from claims.services import job_queue
+from claims.services.outside_search import outside_search_claim, provider_reasons
 
 logger = logging.getLogger(__name__)
 
@@ -116,11 +119,13 @@ def coverage_source_archived(*, source: Source) -> None:
         )
 
 
-def coverage_items_loaded(*, item_ids: list[int]) -> Job | None:
-    """Items loaded from files (already embedded): refresh the open claims they may affect, in the background."""
+def coverage_items_loaded(*, item_ids: list[int], refresh: bool = True) -> Job | None:
+    """Items loaded from files or feeds: embed those not embedded yet and (with `refresh`) re-suggest the
+    open claims they may affect, in the background."""
     if not item_ids:
         return None
-    return job_queue.job_submit(kind=JobKind.INDEX_CORPUS, params={"items": item_ids})
+    params = {"items": item_ids} if refresh else {"items": item_ids, "refresh": False}
+    return job_queue.job_submit(kind=JobKind.INDEX_CORPUS, params=params)
 
 
 def coverage_suggest_submit(*, claim_ids: list[int], user=None) -> list[Job]:
@@ -274,7 +279,8 @@ def corpus_index_job(job: Job) -> dict:
     loaded = params.get("items", [])
     if loaded:
         corpus_embed(item_ids=loaded)
-    refreshed = coverage_refresh_affected(item_ids=ids + list(loaded)) if _auto() or loaded else 0
+    refresh = params.get("refresh", True) and (_auto() or loaded)
+    refreshed = coverage_refresh_affected(item_ids=ids + list(loaded)) if refresh else 0
     return {"indexed": len(ids) + len(loaded), "refreshed_claims": refreshed}
 
 
@@ -323,10 +329,14 @@ def _excluded_items(claim: Claim) -> set[int]:
 
 
 def coverage_suggest_job(job: Job) -> dict | None:
-    """The `suggest_coverage` job's handler: search, then replace the claim's undecided suggestions."""
+    """The `suggest_coverage` job's handler: ask the outside providers, search, then replace the claim's
+    undecided suggestions."""
     claim = Claim.objects.select_related("article").filter(pk=job.params.get("claim")).first()
     if claim is None:
         return {"suggestions": 0, "claim": "gone"}
+    # Before the search and outside any transaction: a slow provider holds no lock, and its answers are in
+    # the engine by the time it searches. A provider that fails only adds its message to the result.
+    outside = outside_search_claim(claim=claim)
     store = corpus.corpus_store()
     query = Query(
         text=claim.normalised_text or claim.text,
@@ -336,6 +346,7 @@ def coverage_suggest_job(job: Job) -> dict | None:
     matches = [
         m for m in store.search(query, k=settings.COVERAGE_SUGGESTIONS) if m.semantic >= MIN_SIMILARITY
     ]
+    matches += _outside_matches(store, query, outside.item_ids, found={m.key for m in matches})
     delay = float(os.environ.get(TEST_DELAY_ENV) or 0)
     if delay:
         time.sleep(delay)
@@ -346,8 +357,9 @@ def coverage_suggest_job(job: Job) -> dict | None:
             return None
         Suggestion.objects.filter(claim=claim, status=SuggestionStatus.SUGGESTED).delete()
         excluded = _excluded_items(claim)  # decided meanwhile
-        present = set(
-            CorpusItem.objects.filter(pk__in=[int(m.key) for m in matches]).values_list("pk", flat=True)
+        # The items still there, with the provider each outside answer came from ("" for the others).
+        provider_of = dict(
+            CorpusItem.objects.filter(pk__in=[int(m.key) for m in matches]).values_list("pk", "provider")
         )
         rows = [
             Suggestion(
@@ -358,15 +370,58 @@ def coverage_suggest_job(job: Job) -> dict | None:
                 lexical=round(m.lexical, 4),
                 semantic=round(m.semantic, 4),
                 passage=m.passage,
-                reasons=list(m.reasons),
+                reasons=[*provider_reasons(provider_of[int(m.key)]), *m.reasons],
                 corpus_state=store.state,
             )
             for rank, m in enumerate(matches, start=1)
-            if int(m.key) in present and int(m.key) not in excluded
+            if int(m.key) in provider_of and int(m.key) not in excluded
         ]
         Suggestion.objects.bulk_create(rows)
-        job_queue.job_complete(job=job, result={"suggestions": len(rows), "corpus": store.state})
+        result = {"suggestions": len(rows), "corpus": store.state}
+        if outside.errors:
+            result["outside_errors"] = list(outside.errors)
+        job_queue.job_complete(job=job, result=result)
     return None
+
+
+def _outside_matches(
+    store: corpus.CorpusStore, query: Query, item_ids: tuple[int, ...], *, found: set[str]
+) -> list[Match]:
+    """The outside answers the engine's top k left out that are close enough in meaning, closest first.
+
+    The engine ranked them below its top k, so they have no fused score of their own: their closeness in
+    meaning (cosine, from their stored vectors) stands in for it, and their lexical score is left at 0.
+    """
+    wanted = [pk for pk in item_ids if str(pk) not in found and str(pk) not in query.exclude]
+    rows = list(
+        CorpusItem.objects.filter(pk__in=wanted, embedding__isnull=False).values(
+            "id", "kind", "text", "title", "date", "language", "url", "embedding"
+        )
+    )
+    if not rows:
+        return []
+    # The vector the engine searched with: the same embedder, the same text.
+    query_vector = default_embedder().embed([query.text])[0]
+    similarities = corpus.decode_vectors([r["embedding"] for r in rows]) @ query_vector
+    tokens = tokenize(query.text)
+    matches = []
+    for row, similarity in zip(rows, similarities, strict=True):
+        semantic = float(similarity)
+        if semantic < MIN_SIMILARITY:
+            continue
+        passage = store.engine.best_passage(tokens, corpus.item_document(row))
+        matches.append(
+            Match(
+                key=str(row["id"]),
+                kind=row["kind"],
+                score=min(max(semantic, 0.0), 1.0),
+                lexical=0.0,
+                semantic=semantic,
+                passage=passage,
+                reasons=explain_match(query.text, passage, semantic=semantic),
+            )
+        )
+    return sorted(matches, key=lambda m: -m.semantic)
 
 
 # --- loading fact-checks from files ----------------------------------------------------------------------

@@ -133,7 +133,7 @@ def _hand_over(job_id: int, was_enqueued_at, *, countdown: float = 0) -> str:
     if marked != 1:
         return TAKEN  # started, finished or handed over by someone else meanwhile
     token = str(uuid.uuid4())
-    runner = settings.JOB_RUNNER
+    runner = _runner()
     if runner == "celery":
         try:
             options = {"countdown": countdown} if countdown > 0 else {}
@@ -150,6 +150,30 @@ def _hand_over(job_id: int, was_enqueued_at, *, countdown: float = 0) -> str:
         _start_thread(_run_locally, job_id, token, countdown, name=f"job-{job_id}")
         ensure_local_sweeper()
     return SENT
+
+
+_in_this_process = threading.local()
+
+
+def _runner() -> str:
+    if settings.JOB_RUNNER == "thread" and getattr(_in_this_process, "active", False):
+        return "eager"
+    return settings.JOB_RUNNER
+
+
+@contextmanager
+def jobs_run_here():
+    """Inside, jobs that would go to a thread of this process run at once instead, on commit.
+
+    For management commands with no Celery worker configured: the process ends when the command does, and a
+    thread cut off mid-job (an embedding, say) would leave the job to the sweeper, or abort the interpreter.
+    """
+    previous = getattr(_in_this_process, "active", False)
+    _in_this_process.active = True
+    try:
+        yield
+    finally:
+        _in_this_process.active = previous
 
 
 def jobs_hand_over_pending(*, limit: int = 200) -> int:

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from claims.choices import CorpusKind, SuggestionStatus, SuggestionUse
+from claims.choices import FACTCHECK_KINDS, CorpusKind, SuggestionStatus, SuggestionUse
 from claims.editing import moment, person_name
 from claims.errors import InputRejected
 from claims.models import CorpusItem, Suggestion
@@ -37,7 +37,13 @@ def _decide(suggestion_id: int, *, status: str, user, **fields) -> None:
 
 
 def _evidence_title(item: CorpusItem) -> str:
-    label = {CorpusKind.FACTCHECK: "Fact-check", CorpusKind.PASSAGE: "Article", CorpusKind.SOURCE: "Source"}
+    label = {
+        CorpusKind.FACTCHECK: "Fact-check",
+        CorpusKind.CLAIMREVIEW: "Fact-check",
+        CorpusKind.FEED_ITEM: "Article",
+        CorpusKind.PASSAGE: "Article",
+        CorpusKind.SOURCE: "Source",
+    }
     title = item.title or (item.text[:120] + ("…" if len(item.text) > 120 else ""))
     return f"{label.get(item.kind, 'Coverage')}: {title}"[:SOURCE_TITLE_MAX]
 
@@ -63,14 +69,14 @@ def suggestion_accept(
     item = current.item
     evidence = None
     if use == SuggestionUse.SAME_CLAIM:
-        if item.kind != CorpusKind.FACTCHECK:
+        if item.kind not in FACTCHECK_KINDS:
             raise InputRejected("Only a fact-check can be the same claim; attach this one as evidence.")
     else:
         published = item.date if item.date and item.date <= timezone.localdate() else None
         evidence = evidence_service.evidence_add_manual(
             claim=current.claim,
             title=_evidence_title(item),
-            publisher="",
+            publisher=item.publisher,
             published_at=published,
             url=item.url,
             archived_text=item.text,

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("claims.urls.evidence")),
     path("", include("claims.urls.verdicts")),
     path("", include("claims.urls.coverage")),
+    path("", include("claims.urls.imports")),
 ]

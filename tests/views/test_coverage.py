@@ -164,7 +164,7 @@ def test_the_section_costs_the_same_queries_however_many_suggestions(
 ):
     client.force_login(alice)
     # Session, user, the user's and the groups' permissions, the claim, its job, its suggestions.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert section(client, claim).status_code == 200
 
     for n in range(5):
@@ -177,7 +177,7 @@ def test_the_section_costs_the_same_queries_however_many_suggestions(
             reasons=["Close in meaning"],
             **({"status": SuggestionStatus.DISMISSED, "decided_by": bob} if n % 2 else {}),
         )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         content = section(client, claim).content.decode()
     assert "Check 4" in content and "Decided (2)" in content
 
@@ -186,5 +186,5 @@ def test_the_section_costs_as_much_while_the_job_is_queued_when_the_page_asks_mo
     client, alice, queued_claim, django_assert_num_queries
 ):
     client.force_login(alice)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert "Queued" in section(client, queued_claim).content.decode()
