@@ -11,6 +11,7 @@ BENCHMARKS = [
     ["-m", "bench.bench_article_page", "--claims", "300"],
     ["bench/bench_matching.py", "--qrels", "qrels-dev.tsv"],
     ["-m", "bench.bench_coverage_scale", "--items", "100000"],
+    ["-m", "bench.bench_claimreview_import", "--records", "10000"],
 ]
 
 

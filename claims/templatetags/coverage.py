@@ -1,6 +1,8 @@
 """How the claim panel says where a suggestion came from (our verdicts, an imported fact-check and its
 publisher, a feed, an article, a source, an outside provider) and what an outside fact-check rated it."""
 
+from urllib.parse import urlsplit
+
 from django import template
 
 from claims.choices import CorpusKind
@@ -44,3 +46,10 @@ def outside_rating(item, ratings) -> str:
     if label:
         return f"“{label}” (not on our scale)"
     return ""
+
+
+@register.filter
+def site_name(url: str) -> str:
+    """The host of an address without "www.": what a link with no title of its own says."""
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.") or url
