@@ -2,7 +2,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from claims.models import Article
+from claims.choices import CorpusKind
+from claims.models import Article, CorpusItem
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -20,3 +21,8 @@ def test_demo_accounts_and_article_are_created_once(capsys):
     article = Article.objects.get()
     assert article.title.startswith("Riverside council approves")
     assert article.claims.count() >= 10
+    # The demo's outside fact-checks, imported once, with their publisher and rating.
+    imported = CorpusItem.objects.filter(kind=CorpusKind.CLAIMREVIEW)
+    assert imported.count() == 3
+    assert set(imported.values_list("publisher", flat=True)) == {"Harbour Facts"}
+    assert imported.get(url__endswith="riverside-population").rating == "mostly-false"

@@ -2,21 +2,22 @@
 
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.test.utils import override_settings
 
 from claims import roles
 from claims.choices import IngestMethod
 from claims.services.ingest import article_ingest_upload
+from claims.services.job_queue import jobs_run_here
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_ARTICLE = DEMO_DIR / "harbour_bridge.md"
 # Fact-checks written for the demo: two about the demo article's claims, three about the seed article's event.
 DEMO_FACTCHECKS = DEMO_DIR / "factchecks.jsonl"
+# Outside fact-checks as schema.org ClaimReview, from an invented publisher (`import_claimreviews`).
+DEMO_CLAIMREVIEWS = DEMO_DIR / "claimreviews.json"
 # Demo credentials for a local workbench only; `make run` prints them.
 DEMO_ACCOUNTS = [
     ("reviewer", "reviewer-demo-2026", roles.REVIEWER, False),
@@ -31,8 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # Without a worker (`make run`), the background jobs this queues would run in threads of this
         # command, which ends first: here they run as they are queued instead.
-        runner = "eager" if settings.JOB_RUNNER == "thread" else settings.JOB_RUNNER
-        with override_settings(JOB_RUNNER=runner):
+        with jobs_run_here():
             self._seed()
 
     def _seed(self):
@@ -51,6 +51,7 @@ class Command(BaseCommand):
         call_command(
             "load_factchecks", str(DEMO_FACTCHECKS), prefix="demo:", language="en", stdout=self.stdout
         )
+        call_command("import_claimreviews", str(DEMO_CLAIMREVIEWS), "--no-refresh", stdout=self.stdout)
         outcome = article_ingest_upload(
             filename=DEMO_ARTICLE.name,
             data=DEMO_ARTICLE.read_bytes(),
