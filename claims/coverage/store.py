@@ -148,8 +148,11 @@ def database_lexical() -> DatabaseLexical | None:
     """The database as lexical ranker, on PostgreSQL unless COVERAGE_LEXICAL says "memory"."""
     if connection.vendor != "postgresql" or settings.COVERAGE_LEXICAL == "memory":
         return None
+    # A cursor of the calling thread's connection: the store is shared by the threads of a process (the web
+    # process's job threads under `make run`), and a connection belongs to the thread that opened it.
     return DatabaseLexical(
-        connection.cursor, Table(name="claims_corpusitem", key="t.id::text", where="t.embedding IS NOT NULL")
+        lambda: connection.cursor(),
+        Table(name="claims_corpusitem", key="t.id::text", where="t.embedding IS NOT NULL"),
     )
 
 

@@ -111,6 +111,34 @@ def test_an_item_waiting_for_its_embedding_is_not_ranked_by_the_database_either(
     assert len(store.lexical.search(tokenize("Mill Street tunnel")).scores) == 1
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL full-text search")
+@pytest.mark.django_db(transaction=True)  # the other thread's connection sees only what is committed
+def test_the_store_searches_from_any_thread_of_the_process_with_that_threads_connection():
+    import threading
+
+    from django.db import connections
+
+    tunnel = item("1", "It opened in 1974, the council archives say.", title="Mill Street tunnel")
+    corpus_embed()
+    store = corpus_store()  # made here, as the web process makes it on its first request
+    found, failures = [], []
+
+    def search_in_a_job_thread():
+        try:
+            found.extend(store.search(Query(text="When did the Mill Street tunnel open?"), k=1))
+        except Exception as failure:  # noqa: BLE001 - the assertion below shows it
+            failures.append(failure)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=search_in_a_job_thread)
+    thread.start()
+    thread.join()
+
+    assert failures == []
+    assert [int(m.key) for m in found] == [tunnel.pk]
+
+
 def test_indexing_stores_the_lexical_terms_with_the_vector():
     tunnel = item("1", "The tunnels opened in 1974.", title="Mill Street")
     corpus_embed()
