@@ -12,6 +12,7 @@ BENCHMARKS = [
     ["bench/bench_matching.py", "--qrels", "qrels-dev.tsv"],
     ["-m", "bench.bench_coverage_scale", "--items", "100000"],
     ["-m", "bench.bench_claimreview_import", "--records", "10000"],
+    ["-m", "bench.bench_feeds", "--feeds", "100"],
 ]
 
 

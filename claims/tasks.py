@@ -7,6 +7,7 @@ from celery.signals import worker_process_init
 from django.conf import settings
 
 from claims.services.coverage import coverage_warm_up
+from claims.services.feeds import feeds_poll_due
 from claims.services.jobs import job_run, jobs_sweep
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,12 @@ def run_job(self, job_id: int) -> None:
 @shared_task(name="claims.sweep_jobs", ignore_result=True)
 def sweep_jobs() -> dict:
     return jobs_sweep()
+
+
+@shared_task(name="claims.poll_due_feeds", ignore_result=True)
+def poll_due_feeds() -> int:
+    # Beat runs this every FEED_CHECK_SECONDS; each due feed becomes a poll_feed job of its own.
+    return feeds_poll_due()
 
 
 @worker_process_init.connect

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "claims.middleware.local_beat",
 ]
 
 ROOT_URLCONF = "factcheck.urls"

@@ -27,6 +27,7 @@ sweeps once `retry_at` has passed.
 
 import logging
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from datetime import timedelta
@@ -44,7 +45,6 @@ from claims.services import retries
 logger = logging.getLogger(__name__)
 
 RUN_TASK = "claims.run_job"
-SWEEP_TASK = "claims.sweep_jobs"
 # A job younger than this may still be being handed over by the request that made it: the sweeper waits.
 HAND_OVER_GRACE = timedelta(seconds=5)
 
@@ -240,7 +240,8 @@ _local_sweeper_started = False
 
 
 def ensure_local_sweeper() -> None:
-    """With JOB_RUNNER=thread there is no beat: this process sweeps its own jobs (after a reload, say)."""
+    """With JOB_RUNNER=thread there is no beat: this process runs the beat schedule itself (sweeping its own
+    jobs after a reload, polling the feeds that are due)."""
     global _local_sweeper_started
     if settings.JOB_RUNNER != "thread":
         return
@@ -248,18 +249,23 @@ def ensure_local_sweeper() -> None:
         if _local_sweeper_started:
             return
         _local_sweeper_started = True
-    _start_thread(_sweep_forever, name="job-sweeper")
+    _start_thread(_beat_forever, name="local-beat")
 
 
-def _sweep_forever() -> None:
+def _beat_forever() -> None:
+    """Each task of CELERY_BEAT_SCHEDULE (schedules in seconds), run in this thread when it is due."""
+    entries = {entry["task"]: float(entry["schedule"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    due = {task: time.monotonic() + every for task, every in entries.items()}
     while True:
-        threading.Event().wait(settings.JOB_SWEEP_SECONDS)
+        task = min(due, key=due.get)
+        threading.Event().wait(max(0.0, due[task] - time.monotonic()))
+        due[task] = time.monotonic() + entries[task]
         try:
-            _task(SWEEP_TASK).apply(throw=True)
+            _task(task).apply(throw=True)
         except Exception:
-            logger.exception("Sweeping jobs failed")
+            logger.exception("The periodic task %s failed", task)
         finally:
-            connections.close_all()
+            connections.close_all()  # this thread's connections only
 
 
 # --- claiming, keeping and completing ---------------------------------------------------------

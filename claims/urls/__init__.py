@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("claims.urls.evidence")),
     path("", include("claims.urls.verdicts")),
     path("", include("claims.urls.coverage")),
+    path("", include("claims.urls.feeds")),
     path("", include("claims.urls.imports")),
 ]

@@ -20,7 +20,6 @@ from claims.choices import JobKind, JobStatus
 from claims.forms.articles import UrlForm
 from claims.models import Job
 from claims.services.claims import ResplitOutcome
-from claims.services.job_queue import ensure_local_sweeper
 from claims.views.article_text import report_resplit
 
 REFRESH_SECONDS = 2
@@ -127,7 +126,6 @@ def job_status(request, pk: int):
     # Someone else's job is not found rather than forbidden: its URL says nothing to them.
     if job.created_by_id != request.user.pk and not request.user.is_staff:
         raise Http404
-    ensure_local_sweeper()  # JOB_RUNNER=thread: this process looks after jobs a reload interrupted
     progress = _progress(job)
     article_url = reverse("article_detail", args=[job.article_id]) if job.article_id else None
     if request.GET.get("format") == "json":
