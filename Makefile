@@ -7,7 +7,7 @@ PORT ?= 8000
 # The suite runs against PostgreSQL and Redis on this machine unless told otherwise.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
-APT_TEST_PACKAGES := chromium docker-compose
+APT_TEST_PACKAGES := chromium docker-compose wrk
 
 .PHONY: run serve worker migrate demo test test-deps screenshots bench lint check-deploy clean
 
@@ -39,7 +39,8 @@ worker: $(VENV)/.installed
 	@test -n "$$CELERY_BROKER_URL" || (echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) first." && exit 1)
 	$(BIN)/celery -A factcheck worker --beat --schedule $(VENV)/celerybeat-schedule --loglevel=info
 
-# Debian packages the browser and compose tests need; installed when we are root and they are missing.
+# Debian packages the browser and compose tests need, and wrk (the API benchmark's load tool); installed
+# when we are root and they are missing.
 test-deps: $(VENV)/.installed-test
 	@missing=""; for p in $(APT_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -13,6 +13,7 @@ BENCHMARKS = [
     ["-m", "bench.bench_coverage_scale", "--items", "100000"],
     ["-m", "bench.bench_claimreview_import", "--records", "10000"],
     ["-m", "bench.bench_feeds", "--feeds", "100"],
+    ["-m", "bench.bench_api", "--claims", "100000"],
 ]
 
 

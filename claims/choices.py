@@ -76,6 +76,7 @@ class JobKind(models.TextChoices):
     INDEX_CORPUS = "index_corpus", "Index items for related coverage"
     SUGGEST_COVERAGE = "suggest_coverage", "Find related coverage for a claim"
     POLL_FEED = "poll_feed", "Poll a feed"
+    DELIVER_WEBHOOK = "deliver_webhook", "Deliver a webhook"
     FETCH_FEED_PAGE = "fetch_feed_page", "Fetch a feed item's page"
 
 
@@ -116,3 +117,24 @@ class SuggestionUse(models.TextChoices):
 
     EVIDENCE = "evidence", "Attached as evidence"
     SAME_CLAIM = "same_claim", "Same claim as this fact-check"
+
+
+class ApiScope(models.TextChoices):
+    """What a partner's API key may do."""
+
+    READ = "read", "Read published verdicts and the partner's own objects"
+    WRITE = "write", "Push articles, add evidence and sources, draft verdicts, decide suggestions"
+    PUBLISH = "publish", "Approve (publish) verdicts, never one the key's partner wrote"
+
+
+class WebhookEvent(models.TextChoices):
+    VERDICT_PUBLISHED = "verdict.published", "A verdict was published"
+    VERDICT_UPDATED = "verdict.updated", "A published verdict was replaced by a new revision"
+    CLAIM_CREATED = "claim.created", "A claim was made"
+    ARTICLE_INGESTED = "article.ingested", "An article was added"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"  # queued, or waiting to be tried again
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"  # given up on after the retry window

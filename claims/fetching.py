@@ -15,6 +15,8 @@ here is about refusing the requests that would reach what the user cannot reach 
 Callers that poll (feeds, outside search providers) may add request headers for a conditional GET
 (`headers={"If-None-Match": etag}`), read the response headers back (`FetchResult.headers`), and take
 a 304 Not Modified as an answer rather than an error (`allow_not_modified=True`).
+
+`post` sends a body (webhook deliveries) under the same guards, and never follows a redirect.
 """
 
 import ipaddress
@@ -155,6 +157,76 @@ def fetch(
             response.release_conn()
             pool.close()
     raise FetchError(f"The page redirected us more than {settings.FETCH_MAX_REDIRECTS} times, so we gave up.")
+
+
+def post(
+    url: str,
+    *,
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    max_bytes: int | None = None,
+) -> FetchResult:
+    """POST `body` to a user-supplied URL (a webhook endpoint) under the same guards as `fetch`.
+
+    The scheme, credentials and every address of the host are checked, the connection goes to the
+    checked address, and `timeout` (seconds; else the settings' connect and read timeouts) bounds the
+    connection, each read and the whole answer. A redirect is never followed: the body would go to an
+    address nobody checked, so a 3xx is refused like any other non-2xx answer (HTTPStatusError, with the
+    status). The answer of a 2xx is read up to `max_bytes` (FETCH_MAX_BYTES when None) and no further: the
+    request has been received, so what a server sends beyond that is dropped, not an error.
+    """
+    max_bytes = settings.FETCH_MAX_BYTES if max_bytes is None else max_bytes
+    extra = _caller_headers(headers)
+    connect_timeout = settings.FETCH_CONNECT_TIMEOUT if timeout is None else timeout
+    read_timeout = settings.FETCH_READ_TIMEOUT if timeout is None else timeout
+    target = _check_url(url)
+    if "accept" not in {name.lower() for name in extra}:
+        extra["Accept"] = "*/*"
+    pool, response = _request(
+        target,
+        headers=extra,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        method="POST",
+        body=body,
+    )
+    try:
+        received = {name.lower(): response.headers[name] for name in response.headers}
+        if not 200 <= response.status < 300:
+            try:
+                phrase = HTTPStatus(response.status).phrase
+            except ValueError:
+                phrase = response.reason or "an error"
+            message = f"The server answered {response.status} {phrase}."
+            if 300 <= response.status < 400:
+                message = f"The server answered {response.status} {phrase}: redirects are not followed."
+            raise HTTPStatusError(message, status=response.status, headers=received)
+        header = Message()
+        header["Content-Type"] = response.headers.get("Content-Type", "")
+        deadline = time.monotonic() + connect_timeout + read_timeout
+        chunks, size = [], 0
+        try:
+            while size < max_bytes and time.monotonic() <= deadline:
+                chunk = response.read1(min(CHUNK_SIZE, max_bytes - size), decode_content=True)
+                if not chunk:
+                    break
+                size += len(chunk)
+                chunks.append(chunk)
+        except (HTTPError, OSError):
+            pass  # the status arrived: an answer cut short afterwards does not undo the delivery
+        return FetchResult(
+            url=url,
+            status=response.status,
+            content_type=header["Content-Type"].split(";", 1)[0].strip().lower(),
+            charset=header.get_content_charset(),
+            body=b"".join(chunks)[:max_bytes],
+            headers=received,
+        )
+    finally:
+        # Never drain an unread body: just drop the connection.
+        response.release_conn()
+        pool.close()
 
 
 def refuse_unless_public(url: str) -> None:
@@ -299,9 +371,15 @@ def _refusal_reason(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> s
 
 
 def _request(
-    target: _Target, *, headers: Mapping[str, str], connect_timeout: float, read_timeout: float
+    target: _Target,
+    *,
+    headers: Mapping[str, str],
+    connect_timeout: float,
+    read_timeout: float,
+    method: str = "GET",
+    body: bytes | None = None,
 ) -> tuple[HTTPConnectionPool, urllib3.BaseHTTPResponse]:
-    """Send the GET to the checked IP, naming the real host in Host, SNI and certificate check."""
+    """Send the request to the checked IP, naming the real host in Host, SNI and certificate check."""
     timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
     common = {"port": target.port, "timeout": timeout, "retries": False, "maxsize": 1}
     if target.scheme == "https":
@@ -325,8 +403,9 @@ def _request(
     sent = {"Host": host_header, **sent, "Accept-Encoding": "gzip, deflate"}
     try:
         response = pool.urlopen(
-            "GET",
+            method,
             target.path,
+            body=body,
             headers=sent,
             redirect=False,
             assert_same_host=False,

@@ -5,11 +5,14 @@ article's text is replaced (re-fetched or corrected) its claims are re-anchored 
 (claims/services/claims.py), never edited in place by hand.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
 from claims.choices import (
@@ -19,6 +22,7 @@ from claims.choices import (
     ClaimOrigin,
     ClaimStatus,
     CorpusKind,
+    DeliveryStatus,
     IngestMethod,
     JobKind,
     JobStatus,
@@ -27,6 +31,7 @@ from claims.choices import (
     SuggestionStatus,
     SuggestionUse,
     VerdictStatus,
+    WebhookEvent,
 )
 
 User = settings.AUTH_USER_MODEL
@@ -502,3 +507,118 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} for claim {self.claim_id} ({self.status})"
+
+
+# --- partners: the REST API's keys and webhooks (claims/api/, claims/services/partners.py, webhooks.py) ------
+
+
+class Partner(models.Model):
+    """An organisation whose tools use the API (a newsroom CMS, a browser extension, a platform).
+
+    Its keys act as its `account`, a user of its own without a password: what a partner creates (an article it
+    pushes, evidence, a verdict) is recorded as that account's, and a partner sees only its own such objects
+    and what is published.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    contact_email = models.EmailField(blank=True, help_text="Told when a webhook endpoint is disabled.")
+    active = models.BooleanField(default=True)
+    account = models.OneToOneField(User, on_delete=models.PROTECT, related_name="partner")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerAPIKey(AbstractAPIKey):
+    """A partner's key: shown once, stored hashed (djangorestframework-api-key), with a visible prefix, an
+    optional expiry, revocable, with its scopes and when it was last used."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="api_keys")
+    scopes = models.JSONField(default=list)  # of claims.choices.ApiScope
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "partner API key"
+        verbose_name_plural = "partner API keys"
+
+    def __str__(self) -> str:
+        return f"{self.partner.name}: {self.name} ({self.prefix}…)"
+
+
+class WebhookEndpoint(models.Model):
+    """Where a partner wants to hear of events, signed with a secret (HMAC-SHA256; claims/services/webhooks.py).
+
+    A rotated secret keeps signing beside the new one until `previous_secret_expires_at`, so a receiver can
+    switch over without missing a delivery. An endpoint whose deliveries keep failing is disabled.
+    """
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(max_length=2000)
+    events = models.JSONField(default=list)  # of claims.choices.WebhookEvent
+    secret = models.CharField(max_length=100, editable=False)
+    previous_secret = models.CharField(max_length=100, blank=True, editable=False)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.TextField(blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)  # deliveries given up on in a row
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["partner_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.partner.name}: {self.url}"
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: its body (the same for every attempt and redelivery) and how it went."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event_id = models.UUIDField(
+        default=uuid.uuid4, editable=False
+    )  # the body's "id": receivers deduplicate on it
+    event = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    payload = models.JSONField()  # {"id", "event", "created", "data"}
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING, db_index=True
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.endpoint_id} ({self.status})"
+
+
+class WebhookAttempt(models.Model):
+    """One POST of a delivery: for the partner's and the admins' log."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveIntegerField()
+    attempted_at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["delivery_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="webhook_attempt_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.number} of delivery {self.delivery_id}: {self.status_code or self.error}"

@@ -49,6 +49,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "delete_comment",
         "delete_source",
         "delete_feed",
+        "view_partner",
+        "add_partner",
+        "change_partner",
+        "view_partnerapikey",
+        "add_partnerapikey",
+        "change_partnerapikey",
     ],
 }
 

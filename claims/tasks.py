@@ -9,6 +9,7 @@ from django.conf import settings
 from claims.services.coverage import coverage_warm_up
 from claims.services.feeds import feeds_poll_due
 from claims.services.jobs import job_run, jobs_sweep
+from claims.services.webhooks import webhooks_submit_due
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,12 @@ def sweep_jobs() -> dict:
 def poll_due_feeds() -> int:
     # Beat runs this every FEED_CHECK_SECONDS; each due feed becomes a poll_feed job of its own.
     return feeds_poll_due()
+
+
+@shared_task(name="claims.deliver_due_webhooks", ignore_result=True)
+def deliver_due_webhooks() -> int:
+    # Beat runs this every WEBHOOK_CHECK_SECONDS; each due delivery becomes a deliver_webhook job.
+    return webhooks_submit_due()
 
 
 @worker_process_init.connect

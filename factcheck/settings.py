@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "rest_framework_api_key",
     "simple_history",
     "csp",
     "axes",
@@ -274,6 +276,19 @@ GOOGLE_FACTCHECK_RATE_LIMIT_PER_MINUTE = envint(
 GDELT_RATE_LIMIT_PER_MINUTE = envint("GDELT_RATE_LIMIT_PER_MINUTE", 12)  # GDELT asks for one request per 5 s
 OUTSIDE_CACHE_TTL = envint("OUTSIDE_CACHE_TTL", 6 * 60 * 60)
 OUTSIDE_MAX_RESULTS = envint("OUTSIDE_MAX_RESULTS", 10)
+# Partner webhooks (claims/services/webhooks.py): each delivery is tried at once, then again after a random
+# wait of up to WEBHOOK_RETRY_BASE_SECONDS × 2^(attempt − 1) (never more than WEBHOOK_RETRY_MAX_SECONDS)
+# until WEBHOOK_RETRY_WINDOW_HOURS after the event, then given up; beat looks for retries that are due every
+# WEBHOOK_CHECK_SECONDS. An endpoint is disabled after WEBHOOK_DISABLE_AFTER_FAILURES given-up deliveries in
+# a row (or a whole window without a success). A rotated secret keeps signing for
+# WEBHOOK_SECRET_OVERLAP_HOURS. Each POST waits WEBHOOK_TIMEOUT seconds at most.
+WEBHOOK_RETRY_BASE_SECONDS = envfloat("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_RETRY_MAX_SECONDS = envfloat("WEBHOOK_RETRY_MAX_SECONDS", 3600)
+WEBHOOK_RETRY_WINDOW_HOURS = envfloat("WEBHOOK_RETRY_WINDOW_HOURS", 24)
+WEBHOOK_CHECK_SECONDS = envint("WEBHOOK_CHECK_SECONDS", 30)
+WEBHOOK_DISABLE_AFTER_FAILURES = envint("WEBHOOK_DISABLE_AFTER_FAILURES", 3)
+WEBHOOK_SECRET_OVERLAP_HOURS = envfloat("WEBHOOK_SECRET_OVERLAP_HOURS", 24)
+WEBHOOK_TIMEOUT = envfloat("WEBHOOK_TIMEOUT", 10)
 CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {
         "task": "claims.sweep_jobs",
@@ -286,23 +301,64 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": FEED_CHECK_SECONDS,
         "options": {"expires": FEED_CHECK_SECONDS},
     },
+    "deliver-webhooks": {
+        "task": "claims.deliver_due_webhooks",
+        "schedule": WEBHOOK_CHECK_SECONDS,
+        "options": {"expires": WEBHOOK_CHECK_SECONDS},
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# The partner API (claims/api/): keys or the session, scopes, per-key rate limits, cursor pages, and every
+# error as RFC 9457 problem+json.
+API_RATE_LIMIT = env("API_RATE_LIMIT", "600/minute")  # per key (per person for the browser's own calls)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "claims.api.authentication.PartnerKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["claims.api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.PerKeyThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_key": API_RATE_LIMIT},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.ApiCursorPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.BoundedJSONParser"],
+    "EXCEPTION_HANDLER": "claims.api.errors.problem_exception_handler",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Factcheck Workbench API",
-    "VERSION": "0.1.0",
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "DESCRIPTION": "Partner API: push articles, ask whether a claim has been checked, read published verdicts, "
+    "and hear of them by webhook. Authenticate with `Authorization: Api-Key <key>`. Every error is "
+    "`application/problem+json` (RFC 9457). See docs/api.md.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set wherever it appears (e.g. an endpoint's `events` and a delivery's `event`).
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimKindEnum": "claims.choices.ClaimKind",
+        "ClaimStatusEnum": "claims.choices.ClaimStatus",
+        "VerdictStatusEnum": "claims.choices.VerdictStatus",
+        "WebhookEventEnum": "claims.choices.WebhookEvent",
+        "WebhookDeliveryStatusEnum": "claims.choices.DeliveryStatus",
+    },
+}
+# Rate limits and the providers' answers are kept here: Redis when REDIS_CACHE_URL (or the broker) is set,
+# else this process's memory (`make run`).
+REDIS_CACHE_URL = env("REDIS_CACHE_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}
+        if REDIS_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 
 # Production hardening: on whenever DEBUG is off; each can still be tuned from the environment.

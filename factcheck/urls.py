@@ -3,6 +3,9 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.decorators.http import require_safe
+from django.views.defaults import page_not_found, server_error
+
+from claims.api.errors import problem_response
 
 
 def robots_txt(request):
@@ -21,5 +24,18 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("robots.txt", robots_txt),
     path("favicon.ico", favicon_ico),
+    path("api/v1/", include("claims.api.urls")),
     path("", include("claims.urls")),
 ]
+
+
+def handler404(request, exception):
+    if request.path.startswith("/api/"):
+        return problem_response(404, "There is nothing at this address of the API; see /api/v1/docs/.")
+    return page_not_found(request, exception)
+
+
+def handler500(request):
+    if request.path.startswith("/api/"):
+        return problem_response(500, "The error has been logged; try again later.")
+    return server_error(request)

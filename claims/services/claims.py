@@ -10,7 +10,7 @@ from claims.editing import save_edit
 from claims.errors import InputRejected
 from claims.lifecycle import ClaimEvent, claim_apply, claims_with_reviewer_work
 from claims.models import Article, Claim
-from claims.services import coverage
+from claims.services import coverage, webhooks
 from claims.text.anchoring import TextQuoteSelector, make_selector, reanchor
 from claims.text.checkworthiness import assess
 from claims.text.extraction import content_hash
@@ -51,7 +51,9 @@ def _split_claims(article: Article, *, skip: list[tuple[int, int]] = ()) -> list
 @transaction.atomic
 def article_split_claims(*, article: Article) -> list[Claim]:
     """Split a newly stored article into one claim per sentence, scored for check-worthiness."""
-    return bulk_create_with_history(_split_claims(article), Claim, default_user=article.ingested_by)
+    made = bulk_create_with_history(_split_claims(article), Claim, default_user=article.ingested_by)
+    webhooks.webhooks_claims_created(claims=made)
+    return made
 
 
 @transaction.atomic
@@ -85,6 +87,7 @@ def claim_create_manual(*, article: Article, start: int, end: int, user) -> Clai
         # Someone else made a claim of the same span between the check above and this insert.
         raise InputRejected("That exact span is already a claim.") from None
     coverage.coverage_claims_changed(claims=[claim])
+    webhooks.webhooks_claims_created(claims=[claim])
     return claim
 
 
@@ -158,6 +161,7 @@ def article_replace_text(*, article: Article, text: str, user=None) -> ResplitOu
         claim.save()
 
     added = bulk_create_with_history(_split_claims(article, skip=kept), Claim, default_user=user)
+    webhooks.webhooks_claims_created(claims=added)
     coverage.coverage_article_changed(article=article)
     return ResplitOutcome(**counts, added=len(added))
 

@@ -16,7 +16,7 @@ from claims import fetching
 from claims.choices import IngestMethod
 from claims.errors import InputRejected
 from claims.models import Article
-from claims.services import coverage
+from claims.services import coverage, webhooks
 from claims.services.claims import article_split_claims
 from claims.text import extraction
 from claims.text.extraction import ExtractedArticle, content_hash, shorten_title
@@ -120,6 +120,7 @@ def article_store(
             article.save()
             article_split_claims(article=article)
             coverage.coverage_article_changed(article=article)
+            webhooks.webhooks_article_ingested(article=article)
     except IntegrityError:
         # Another request stored the same article between our look-up and our insert.
         existing = _find_existing(url=canonical, text_hash=text_hash)

@@ -24,7 +24,7 @@ from claims.editing import GONE, conflict, lock_for_edit, save_edit
 from claims.errors import InputRejected
 from claims.lifecycle import VERDICT_EDITABLE, ClaimEvent, VerdictEvent, claim_apply, verdict_apply
 from claims.models import Claim, Rating, Verdict
-from claims.services import coverage
+from claims.services import coverage, webhooks
 from claims.services.claims import claim_start_work
 from claims.services.comments import comment_add
 
@@ -168,6 +168,7 @@ def verdict_approve(*, verdict: Verdict, user, expected_version: int) -> Verdict
     verdict.approver = user
     verdict.published_at = timezone.now()
     save_edit(verdict, user)
+    webhooks.webhooks_verdict_published(verdict=verdict)
     transaction.on_commit(functools.partial(_verdict_published, verdict.pk))
     return verdict
 

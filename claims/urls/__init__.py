@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("claims.urls.coverage")),
     path("", include("claims.urls.feeds")),
     path("", include("claims.urls.imports")),
+    path("", include("claims.urls.partners")),
 ]

@@ -6,7 +6,12 @@ with LocalSite({"/page": Page(body=b"<html>...", content_type="text/html")}) as 
 
 A page is found by its path with the query string, else by its path alone. A page with an `etag` or
 `last_modified` sends them and answers a matching If-None-Match / If-Modified-Since with 304; `delay`
-holds the answer back that many seconds. `site.requests` records every request (path and headers).
+holds the answer back that many seconds. `site.requests` records every request (method, path, headers and
+the body of a POST).
+
+A POST (a webhook receiver) is answered by the page at its path, with that page's status, headers, body
+and delay; set `site.pages[path] = Page(status=500)` to change how a path answers between requests. A
+path with no page answers a POST with 404.
 """
 
 import threading
@@ -31,6 +36,8 @@ class Page:
 class Request:
     path: str  # with the query string
     headers: dict  # names lower-cased
+    method: str = "GET"
+    body: bytes = b""
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -71,6 +78,30 @@ class LocalSite:
                 self.send_header("Content-Type", page.content_type)
                 self.send_header("Content-Length", str(len(page.body)))
                 for name, value in {**validators, **page.headers}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(page.body)
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                site.requests.append(
+                    Request(
+                        self.path,
+                        {name.lower(): value for name, value in self.headers.items()},
+                        method="POST",
+                        body=body,
+                    )
+                )
+                page = site.pages.get(self.path) or site.pages.get(urlsplit(self.path).path)
+                if page is None:
+                    page = Page(body=b"Not found", content_type="text/plain", status=404)
+                if page.delay:
+                    time.sleep(page.delay)
+                self.send_response(page.status)
+                self.send_header("Content-Type", page.content_type)
+                self.send_header("Content-Length", str(len(page.body)))
+                for name, value in page.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(page.body)

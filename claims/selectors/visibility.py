@@ -1,0 +1,68 @@
+"""What each caller of the API may see: one rule, used by every endpoint.
+
+- A person signed in to the workbench sees everything their role lets them view (the browser's own rules).
+- A partner's key (acting as the partner's account, claims.models.Partner) sees:
+  - articles it pushed, and articles with at least one published verdict;
+  - claims of those articles that are its own articles' or have a published verdict;
+  - published verdicts, and, with the `write` scope, the drafts its own account wrote;
+  - evidence and suggestions of the claims it sees, evidence only where the claim is its own or published;
+  - never internal comments, never other partners' drafts or articles.
+  An object it may not see is "not found" (404), never "forbidden": its existence is not told.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from claims.choices import VerdictStatus
+from claims.models import Article, Claim, Evidence, Partner, Suggestion, Verdict
+
+
+def partner_of(user) -> Partner | None:
+    """The partner whose account this is, or None for a person."""
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.partner
+    except Partner.DoesNotExist:
+        return None
+
+
+def _published_verdict_of_claim() -> Exists:
+    return Exists(Verdict.objects.filter(claim_id=OuterRef("pk"), status=VerdictStatus.PUBLISHED))
+
+
+def visible_articles(*, user) -> QuerySet[Article]:
+    articles = Article.objects.all()
+    if partner_of(user) is None:
+        return articles
+    published = Exists(
+        Verdict.objects.filter(claim__article_id=OuterRef("pk"), status=VerdictStatus.PUBLISHED)
+    )
+    return articles.filter(Q(ingested_by=user) | Q(published))
+
+
+def visible_claims(*, user) -> QuerySet[Claim]:
+    claims = Claim.objects.all()
+    if partner_of(user) is None:
+        return claims
+    return claims.filter(Q(article__ingested_by=user) | Q(_published_verdict_of_claim()))
+
+
+def visible_verdicts(*, user, can_write: bool = False) -> QuerySet[Verdict]:
+    """Published verdicts; a person's role's, or with `can_write` the partner's own drafts too."""
+    verdicts = Verdict.objects.all()
+    if partner_of(user) is None:
+        return verdicts
+    mine = Q(author=user) if can_write else Q(pk__in=[])
+    return verdicts.filter(Q(status=VerdictStatus.PUBLISHED) | mine)
+
+
+def visible_evidence(*, user) -> QuerySet[Evidence]:
+    evidence = Evidence.objects.all()
+    if partner_of(user) is None:
+        return evidence
+    published = Exists(Verdict.objects.filter(claim_id=OuterRef("claim_id"), status=VerdictStatus.PUBLISHED))
+    return evidence.filter(Q(claim__article__ingested_by=user) | Q(published))
+
+
+def visible_suggestions(*, user) -> QuerySet[Suggestion]:
+    return Suggestion.objects.filter(claim__in=visible_claims(user=user))
