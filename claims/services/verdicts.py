@@ -174,10 +174,10 @@ def verdict_approve(*, verdict: Verdict, user, expected_version: int) -> Verdict
 
 
 def _verdict_published(verdict_id: int) -> None:
-    """Runs once a verdict's publication has committed.
+    """Runs once a verdict's publication has committed: the fact-check joins the related-coverage corpus.
 
-    Hook point: partner webhooks will be queued from here (a thin task taking the id) in a later issue.
-    Until then it only logs; nothing else is queued here.
+    (Partners' webhooks are not queued here: their deliveries are stored in the approval's own transaction,
+    by `verdict_approve`, so a rolled-back approval sends nothing; claims/services/webhooks.py.)
     """
     logger.info("Verdict %s published", verdict_id)
     coverage.coverage_verdict_published(verdict_id=verdict_id)
