@@ -120,6 +120,45 @@ def evidence_add_from_url(
 
 
 @transaction.atomic
+def source_add_manual(
+    *,
+    title: str,
+    publisher: str = "",
+    published_at: datetime.date | None = None,
+    url: str = "",
+    archived_text: str = "",
+    user,
+) -> Source:
+    """A source entered by hand (a phone call, a printed report), with its text archived if given."""
+    title = " ".join((title or "").split())
+    if not title:
+        raise InputRejected("Give the source a title, e.g. “Phone call with the council press office”.")
+    if len(title) > TITLE_MAX:
+        raise InputRejected(f"The title is longer than {TITLE_MAX} characters.")
+    publisher = " ".join((publisher or "").split())
+    if len(publisher) > PUBLISHER_MAX:
+        raise InputRejected(f"The publisher is longer than {PUBLISHER_MAX} characters.")
+    if published_at is not None and published_at > timezone.localdate():
+        raise InputRejected("The publication date is in the future.")
+    canonical = _clean_url(url, required=False)
+    archived_text = _clean_text(archived_text, limit=ARCHIVED_TEXT_MAX, what="archived text")
+    source = Source(
+        url=canonical,
+        title=title,
+        publisher=publisher,
+        published_at=published_at,
+        archived_text=archived_text,
+        archived_hash=content_hash(archived_text) if archived_text else "",
+        fetched_at=timezone.now() if archived_text else None,
+        fetch_status=SourceFetchStatus.MANUAL,
+        created_by=user,
+    )
+    source._history_user = user
+    source.save()
+    return source
+
+
+@transaction.atomic
 def evidence_add_manual(
     *,
     claim: Claim,
@@ -134,36 +173,18 @@ def evidence_add_manual(
     user,
 ) -> Evidence:
     """Cite a source typed in by hand (a phone call, a printed report); its text is archived if given."""
-    title = " ".join((title or "").split())
-    if not title:
-        raise InputRejected("Give the source a title, e.g. “Phone call with the council press office”.")
-    if len(title) > TITLE_MAX:
-        raise InputRejected(f"The title is longer than {TITLE_MAX} characters.")
-    publisher = " ".join((publisher or "").split())
-    if len(publisher) > PUBLISHER_MAX:
-        raise InputRejected(f"The publisher is longer than {PUBLISHER_MAX} characters.")
-    if published_at is not None and published_at > timezone.localdate():
-        raise InputRejected("The publication date is in the future.")
-    canonical = _clean_url(url, required=False)
-    archived_text = _clean_text(archived_text, limit=ARCHIVED_TEXT_MAX, what="archived text")
-    stance = _clean_stance(stance)
-    excerpt = _clean_text(excerpt, limit=EXCERPT_MAX, what="excerpt")
-    note = _clean_text(note, limit=NOTE_MAX, what="note")
-    claim = _lock_open_claim(claim)
-
-    source = Source(
-        url=canonical,
+    source = source_add_manual(
         title=title,
         publisher=publisher,
         published_at=published_at,
+        url=url,
         archived_text=archived_text,
-        archived_hash=content_hash(archived_text) if archived_text else "",
-        fetched_at=timezone.now() if archived_text else None,
-        fetch_status=SourceFetchStatus.MANUAL,
-        created_by=user,
+        user=user,
     )
-    source._history_user = user
-    source.save()
+    stance = _clean_stance(stance)
+    excerpt = _clean_text(excerpt, limit=EXCERPT_MAX, what="excerpt")
+    note = _clean_text(note, limit=NOTE_MAX, what="note")
+    claim = _lock_open_claim(claim)  # a refusal here rolls the source back with the rest
     return _create_evidence(claim=claim, source=source, stance=stance, excerpt=excerpt, note=note, user=user)
 
 
