@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from claims.api.errors import Conflict
 from claims.api.filters import ArticleFilter
 from claims.api.pagination import ApiCursorPagination
-from claims.api.parsers import BoundedJSONParser
 from claims.api.schema import OBJECT_ERRORS, READ_ERRORS, WRITE_ERRORS, problems
 from claims.api.serializers import (
     ArticleCreatedSerializer,
@@ -113,7 +112,6 @@ class ReadingOrderPagination(ApiCursorPagination):
 @extend_schema(tags=["articles"])
 class ArticleViewSet(viewsets.GenericViewSet):
     filterset_class = ArticleFilter
-    parser_classes = [BoundedJSONParser]
     lookup_value_regex = ID_PATTERN
     serializer_class = ArticleSerializer
 

@@ -13,7 +13,6 @@ from rest_framework.response import Response
 
 from claims.api.articles import CLAIM_EXAMPLE, ID_PATTERN, not_found, valid_input
 from claims.api.filters import ClaimFilter, EvidenceFilter, SourceFilter, SuggestionFilter
-from claims.api.parsers import BoundedJSONParser
 from claims.api.permissions import has_scope
 from claims.api.schema import OBJECT_ERRORS, READ_ERRORS, WRITE_ERRORS, problems
 from claims.api.serializers import (
@@ -166,7 +165,6 @@ class ClaimViewSet(viewsets.GenericViewSet):
 @extend_schema(tags=["evidence"])
 class EvidenceViewSet(viewsets.GenericViewSet):
     filterset_class = EvidenceFilter
-    parser_classes = [BoundedJSONParser]
     serializer_class = EvidenceSerializer
 
     def get_queryset(self):
@@ -234,7 +232,6 @@ class EvidenceViewSet(viewsets.GenericViewSet):
 @extend_schema(tags=["sources"])
 class SourceViewSet(viewsets.GenericViewSet):
     filterset_class = SourceFilter
-    parser_classes = [BoundedJSONParser]
     lookup_value_regex = ID_PATTERN
     serializer_class = SourceSerializer
 
@@ -325,7 +322,6 @@ class SourceViewSet(viewsets.GenericViewSet):
 @extend_schema(tags=["suggestions"])
 class SuggestionViewSet(viewsets.GenericViewSet):
     filterset_class = SuggestionFilter
-    parser_classes = [BoundedJSONParser]
     lookup_value_regex = ID_PATTERN
     serializer_class = SuggestionSerializer
 

@@ -9,7 +9,6 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from claims.api.parsers import BoundedJSONParser
 from claims.api.schema import problems
 from claims.choices import ApiScope, CorpusKind
 from claims.selectors.lookup import MAX_MATCHES, factchecks_matching
@@ -86,7 +85,6 @@ class LookupResponseSerializer(serializers.Serializer):
 
 
 class LookupViewSet(viewsets.ViewSet):
-    parser_classes = [BoundedJSONParser]  # a body over the size limit is a 413, bad JSON a 400
     required_scopes = {"create": ApiScope.READ}
 
     @extend_schema(

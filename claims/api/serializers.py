@@ -26,13 +26,7 @@ from claims.choices import (
 
 
 class OutputSerializer(serializers.Serializer):
-    """Read-only: declared fields describe the output; `to_representation` builds it."""
-
-    def create(self, validated_data):  # pragma: no cover - output only
-        raise NotImplementedError
-
-    def update(self, instance, validated_data):  # pragma: no cover - output only
-        raise NotImplementedError
+    """Read-only: declared fields describe the output (for the schema); `to_representation` builds it."""
 
 
 def _rating(slug, label, value) -> dict | None:

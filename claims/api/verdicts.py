@@ -26,7 +26,6 @@ from rest_framework.response import Response
 
 from claims.api import errors
 from claims.api.filters import IdFilter
-from claims.api.parsers import BoundedJSONParser
 from claims.api.permissions import has_scope
 from claims.api.schema import problems
 from claims.api.verdict_serializers import (
@@ -41,21 +40,19 @@ from claims.choices import ApiScope, VerdictStatus
 from claims.errors import EditConflict, TransitionNotAllowed
 from claims.lifecycle import VERDICT_EDITABLE
 from claims.models import Verdict
-from claims.selectors.visibility import partner_of, visible_verdicts
+from claims.selectors.visibility import visible_verdicts
 from claims.services import verdicts as services
 
 # --- who sees which verdict --------------------------------------------------------------------------
 
 
 def verdicts_for(request) -> QuerySet[Verdict]:
-    """The verdicts this caller may see (claims/selectors/visibility.py), and with a partner's `publish`
-    scope also the submitted revisions on its own articles' claims: the ones it is there to approve."""
-    user = request.user
-    verdicts = visible_verdicts(user=user, can_write=has_scope(request, ApiScope.WRITE))
-    if partner_of(user) is not None and has_scope(request, ApiScope.PUBLISH):
-        awaiting = Verdict.objects.filter(status=VerdictStatus.SUBMITTED, claim__article__ingested_by=user)
-        verdicts = verdicts | awaiting
-    return verdicts.select_related("rating")
+    """The verdicts this caller may see (claims/selectors/visibility.py), by its key's scopes."""
+    return visible_verdicts(
+        user=request.user,
+        can_write=has_scope(request, ApiScope.WRITE),
+        can_publish=has_scope(request, ApiScope.PUBLISH),
+    ).select_related("rating")
 
 
 # --- preconditions -----------------------------------------------------------------------------------
@@ -280,7 +277,6 @@ class VerdictFilter(filters.FilterSet):
     ),
 )
 class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    parser_classes = [BoundedJSONParser]  # a body over the size limit is a 413, bad JSON a 400
     queryset = Verdict.objects.none()  # for the schema; each request's is `verdicts_for` its caller
     serializer_class = VerdictSerializer
     filterset_class = VerdictFilter

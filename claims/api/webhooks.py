@@ -12,7 +12,6 @@ from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from claims.api.parsers import BoundedJSONParser
 from claims.api.schema import OBJECT_ERRORS, READ_ERRORS, WRITE_ERRORS, problems
 from claims.api.webhook_serializers import (
     DeliveryQuerySerializer,
@@ -128,7 +127,6 @@ def _partner_or_403(request) -> Partner:
 
 @extend_schema(tags=["webhooks"])
 class WebhookEndpointViewSet(viewsets.GenericViewSet):
-    parser_classes = [BoundedJSONParser]
     lookup_value_regex = ID_PATTERN
     serializer_class = WebhookEndpointSerializer
 
@@ -303,7 +301,6 @@ class WebhookEndpointViewSet(viewsets.GenericViewSet):
 
 @extend_schema(tags=["webhooks"])
 class WebhookDeliveryViewSet(viewsets.GenericViewSet):
-    parser_classes = [BoundedJSONParser]
     lookup_value_regex = ID_PATTERN
     serializer_class = WebhookDeliverySerializer
 

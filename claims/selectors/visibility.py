@@ -4,7 +4,8 @@
 - A partner's key (acting as the partner's account, claims.models.Partner) sees:
   - articles it pushed, and articles with at least one published verdict;
   - claims of those articles that are its own articles' or have a published verdict;
-  - published verdicts, and, with the `write` scope, the drafts its own account wrote;
+  - published verdicts; with the `write` scope, the drafts its own account wrote; with `publish`, the
+    revisions submitted on its own articles' claims;
   - evidence and suggestions of the claims it sees, evidence only where the claim is its own or published;
   - never internal comments, never other partners' drafts or articles.
   An object it may not see is "not found" (404), never "forbidden": its existence is not told.
@@ -47,13 +48,18 @@ def visible_claims(*, user) -> QuerySet[Claim]:
     return claims.filter(Q(article__ingested_by=user) | Q(_published_verdict_of_claim()))
 
 
-def visible_verdicts(*, user, can_write: bool = False) -> QuerySet[Verdict]:
-    """Published verdicts; a person's role's, or with `can_write` the partner's own drafts too."""
+def visible_verdicts(*, user, can_write: bool = False, can_publish: bool = False) -> QuerySet[Verdict]:
+    """Published verdicts; with `can_write` the partner's own drafts too, and with `can_publish` the revisions
+    submitted on its own articles' claims (the ones it is there to approve). A person sees their role's."""
     verdicts = Verdict.objects.all()
     if partner_of(user) is None:
         return verdicts
-    mine = Q(author=user) if can_write else Q(pk__in=[])
-    return verdicts.filter(Q(status=VerdictStatus.PUBLISHED) | mine)
+    seen = Q(status=VerdictStatus.PUBLISHED)
+    if can_write:
+        seen |= Q(author=user)
+    if can_publish:
+        seen |= Q(status=VerdictStatus.SUBMITTED, claim__article__ingested_by=user)
+    return verdicts.filter(seen)
 
 
 def visible_evidence(*, user) -> QuerySet[Evidence]:
