@@ -156,6 +156,9 @@ def test_a_question_scores_below_the_same_statement():
     assert "question" in question.reasons
 
 
+# A timing, so a benchmark (`pytest -m bench`), not part of the suite: on a shared two-core CI machine the
+# same code measured 4,300 to well over 5,000 sentences a second from one run to the next.
+@pytest.mark.bench
 def test_it_scores_well_over_five_thousand_sentences_a_second(seed_text):
     sentences = [s.text for s in split_sentences(seed_text)] * 100
     started = time.perf_counter()
