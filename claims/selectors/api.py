@@ -76,7 +76,8 @@ def api_claim_rows(*, user) -> QuerySet:
     if partner_of(user) is None:
         return rows.all()
     pushed = Article.objects.filter(ingested_by=user).values("pk")
-    return rows.filter(Q(published_verdict__id__isnull=False) | Q(article_id__in=pushed))
+    # `verdict_id`, the row's own column, not `published_verdict__id`: that would join the verdicts again.
+    return rows.filter(Q(verdict_id__isnull=False) | Q(article_id__in=pushed))
 
 
 def claims_search(queryset: QuerySet[Claim], query: str) -> QuerySet[Claim]:

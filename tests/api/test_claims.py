@@ -324,6 +324,8 @@ def test_the_claims_list_is_one_query_for_the_page(read_client, many_claims):
     claim_queries = [q["sql"] for q in queries if 'FROM "claims_claim"' in q["sql"]]
     assert len(claim_queries) == 1
     assert len(queries) <= 2  # at most the key (with its partner and account), and the page
+    # The published verdict is joined once, for its columns and for "has one" alike.
+    assert claim_queries[0].count('JOIN "claims_verdict"') == 1
 
 
 def test_the_lists_rows_are_exactly_the_claims_the_visibility_rule_allows(
