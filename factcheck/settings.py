@@ -325,7 +325,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.ApiCursorPagination",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["claims.api.renderers.OrjsonRenderer"],
     "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.BoundedJSONParser"],
     "EXCEPTION_HANDLER": "claims.api.errors.problem_exception_handler",
     "PAGE_SIZE": 50,
