@@ -220,7 +220,7 @@ class ArticleViewSet(viewsets.GenericViewSet):
             OpenApiParameter("cursor", str, description="The page to read (from `next` or `previous`)."),
             OpenApiParameter("page_size", int, description="Claims per page, at most 200 (default 50)."),
         ],
-        responses={200: ClaimSerializer(many=True), **problems(*OBJECT_ERRORS)},
+        responses={200: ClaimSerializer(many=True), **problems(400, *OBJECT_ERRORS)},
         examples=[OpenApiExample("A page of claims", value=CLAIM_EXAMPLE, response_only=True)],
     )
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=ReadingOrderPagination)

@@ -32,10 +32,11 @@ class ProblemSerializer(serializers.Serializer):
 
 # What each status means on this API, as the schema says it.
 DESCRIPTIONS = {
-    400: "The request has mistakes: `errors` names them field by field (or `detail` says why it was refused).",
+    400: "The request has mistakes: `errors` names them field by field (or `detail` says why it was refused); "
+    "for a list, also a filter that does not parse or a cursor that is not one it gave.",
     401: "No API key, or a key that is not valid, revoked or expired (`WWW-Authenticate: Api-Key`).",
     403: "The key does not have the scope this needs.",
-    404: "There is no such object, or the key may not see it (for a list: the cursor is not one it gave).",
+    404: "There is no such object, or the key may not see it.",
     409: "Someone changed it first; `current` is how it stands now and nothing was changed.",
     412: "The If-Match version is not the current one; nothing was changed.",
     413: "The request body is too large.",
@@ -73,7 +74,7 @@ def problems(*codes: int) -> dict:
 
 
 # The errors any endpoint may answer: reading needs a key (401) with a scope (403) within its rate (429); a
-# list answers 400 to a filter that does not parse and 404 to a cursor it did not give.
+# list answers 400 to a filter that does not parse or a cursor it did not give.
 READ_ERRORS = (400, 401, 403, 404, 429)
 OBJECT_ERRORS = (401, 403, 404, 429)
 WRITE_ERRORS = (400, 401, 403, 413, 415, 429)

@@ -1,6 +1,8 @@
 """Specification of `/api/v1/articles/` and `/api/v1/jobs/<id>/`: partners push articles (text at once, an
 address in the background), read the ones they may see and their claims, and follow their jobs."""
 
+import base64
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -260,11 +262,24 @@ def test_articles_come_in_cursor_pages(read_client, partner):
     assert third["next"] is None
 
 
-def test_a_bad_cursor_is_a_problem(read_client):
-    response = read_client.get("/api/v1/articles/?cursor=garbage")
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "garbage",
+        base64.b64encode(b"r=x").decode(),  # readable, but not a cursor of ours
+        base64.b64encode(b"p=abc").decode(),  # a position that is not an id
+        base64.b64encode(b"p=1e400").decode(),
+        base64.b64encode(b"p=%00").decode(),
+        base64.b64encode(b"p=99999999999999999999999").decode(),  # beyond a bigint
+    ],
+)
+@pytest.mark.parametrize("url", ["/api/v1/articles/", "/api/v1/claims/", "/api/v1/evidence/"])
+def test_a_cursor_that_is_not_ours_is_a_400_problem(read_client, url, cursor):
+    response = read_client.get(f"{url}?cursor={cursor}")
 
-    assert response.status_code == 404
+    assert response.status_code == 400, response.content
     assert response["Content-Type"] == "application/problem+json"
+    assert "next" in response.json()["errors"]["cursor"][0]
 
 
 def query_count(client, url: str) -> int:
