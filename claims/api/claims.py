@@ -35,9 +35,8 @@ from claims.selectors.api import (
     api_sources,
     api_suggestions,
     rating_scale,
-    visible_sources,
 )
-from claims.selectors.visibility import visible_claims
+from claims.selectors.visibility import visible_claims, visible_sources
 from claims.services.citing import evidence_add_for_source, source_add_from_url
 from claims.services.evidence import evidence_add_from_url, source_add_manual
 from claims.services.suggestions import suggestion_accept, suggestion_dismiss

@@ -18,6 +18,7 @@ from claims.selectors.visibility import (
     visible_articles,
     visible_claims,
     visible_evidence,
+    visible_sources,
     visible_suggestions,
     visible_verdicts,
 )
@@ -177,32 +178,13 @@ def api_evidence(*, user) -> QuerySet[Evidence]:
     return visible_evidence(user=user).select_related("source")
 
 
-def visible_sources(*, user) -> QuerySet[Source]:
-    """Sources the caller sees: a person, all; a partner, those it added and those cited by evidence it sees.
-
-    A partner never sees a source only another partner's unpublished work cites.
-    """
-    sources = Source.objects.all()
-    if partner_of(user) is None:
-        return sources
-    cited = visible_evidence(user=user).values("source_id")
-    return sources.filter(Q(created_by=user) | Q(pk__in=cited))
-
-
 def api_sources(*, user) -> QuerySet[Source]:
     return visible_sources(user=user).defer("archived_text")
 
 
 def api_suggestions(*, user) -> QuerySet[Suggestion]:
-    """Suggestions of the claims the caller sees, with their item (and its verdict's rating) joined.
-
-    For a partner, a suggestion pointing at a passage of an article it may not see is left out too: the
-    item would show that article's words and address.
-    """
-    suggestions = visible_suggestions(user=user).select_related("item__verdict__rating")
-    if partner_of(user) is None:
-        return suggestions
-    return suggestions.filter(Q(item__claim__isnull=True) | Q(item__claim__in=visible_claims(user=user)))
+    """Suggestions the caller sees, with their item (and its verdict's rating) joined."""
+    return visible_suggestions(user=user).select_related("item__verdict__rating")
 
 
 def rating_scale() -> dict[str, Rating]:

@@ -6,7 +6,9 @@
   - claims of those articles that are its own articles' or have a published verdict;
   - published verdicts; with the `write` scope, the drafts its own account wrote; with `publish`, the
     revisions submitted on its own articles' claims;
-  - evidence and suggestions of the claims it sees, evidence only where the claim is its own or published;
+  - evidence and suggestions of the claims it sees, evidence only where the claim is its own or published,
+    and no suggestion pointing at a claim it may not see;
+  - the sources it added and those cited by evidence it sees;
   - never internal comments, never other partners' drafts or articles.
   An object it may not see is "not found" (404), never "forbidden": its existence is not told.
 """
@@ -14,7 +16,7 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from claims.choices import VerdictStatus
-from claims.models import Article, Claim, Evidence, Partner, Suggestion, Verdict
+from claims.models import Article, Claim, Evidence, Partner, Source, Suggestion, Verdict
 
 
 def partner_of(user) -> Partner | None:
@@ -70,5 +72,22 @@ def visible_evidence(*, user) -> QuerySet[Evidence]:
     return evidence.filter(Q(claim__article__ingested_by=user) | Q(published))
 
 
+def visible_sources(*, user) -> QuerySet[Source]:
+    """A person, all; a partner, those it added and those cited by evidence it sees.
+
+    A partner never sees a source only another partner's unpublished work cites.
+    """
+    sources = Source.objects.all()
+    if partner_of(user) is None:
+        return sources
+    cited = visible_evidence(user=user).values("source_id")
+    return sources.filter(Q(created_by=user) | Q(pk__in=cited))
+
+
 def visible_suggestions(*, user) -> QuerySet[Suggestion]:
-    return Suggestion.objects.filter(claim__in=visible_claims(user=user))
+    """Suggestions of the claims the caller sees. For a partner, not those pointing at a passage of a claim it
+    may not see: the item would show that article's words and address."""
+    suggestions = Suggestion.objects.filter(claim__in=visible_claims(user=user))
+    if partner_of(user) is None:
+        return suggestions
+    return suggestions.filter(Q(item__claim__isnull=True) | Q(item__claim__in=visible_claims(user=user)))
