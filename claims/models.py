@@ -82,6 +82,9 @@ class Claim(models.Model):
     reasons = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.NEW)
     dismissed_reason = models.TextField(blank=True)
+    # Who made the claim (a politician, an organisation…), when the article says: ClaimReview's
+    # itemReviewed.author. The article's author reported it; they are not the claimant.
+    claimant = models.CharField(max_length=200, blank=True)
     assignee = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_claims"
     )
@@ -218,7 +221,10 @@ class Verdict(models.Model):
 
     class Meta:
         ordering = ["claim_id", "-revision"]
-        permissions = [("approve_verdict", "Can approve (publish) or return verdicts")]
+        permissions = [
+            ("approve_verdict", "Can approve (publish) or return verdicts"),
+            ("export_reports", "Can export verdict reports (with drafts when asked)"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["claim", "revision"], name="verdict_revision_unique"),
             models.CheckConstraint(

@@ -31,6 +31,7 @@ _EDITOR_PERMISSIONS = [
     *_REVIEWER_PERMISSIONS,
     "change_article",
     "approve_verdict",
+    "export_reports",
     "add_feed",
     "change_feed",
     "import_factchecks",

@@ -312,6 +312,15 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# Who publishes the verdicts (ClaimReview's `author`, every report page) and where the public pages live:
+# the address that ClaimReview, feeds and exports made outside a request (commands, jobs) link to.
+ORGANISATION_NAME = env("ORGANISATION_NAME", "Factcheck Workbench")
+ORGANISATION_URL = env("ORGANISATION_URL", "")
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Exports of more claims than this run as a background job, with a download link when done.
+EXPORT_BACKGROUND_THRESHOLD = envint("EXPORT_BACKGROUND_THRESHOLD", 1000)
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+
 # The partner API (claims/api/): keys or the session, scopes, per-key rate limits, cursor pages, and every
 # error as RFC 9457 problem+json.
 API_RATE_LIMIT = env("API_RATE_LIMIT", "600/minute")  # per key (per person for the browser's own calls)

@@ -1,0 +1,163 @@
+"""What a verdict report holds: the claims of a selection, each with the verdict to report and its evidence.
+
+One rule for every export (HTML, PDF, CSV, JSON, Markdown, ClaimReview; the browser, the API, the command
+and the background job): only published verdicts leave as public work. An internal report asked for
+`with_drafts` adds every other claim of the selection with its open verdict revision, if any, and each of
+those entries says it is a draft (`ReportEntry.is_draft`); nothing else ever shows a draft. Internal
+comments and review comments are never part of a report.
+
+Entries come from an iterator over the database in chunks, so a report of any size is streamed in flat
+memory: a fixed number of queries per chunk of CHUNK_SIZE claims.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from claims.choices import OPEN_VERDICT_STATUSES, VerdictStatus
+from claims.models import Article, Claim, Evidence, Rating, Verdict
+from claims.selectors.visibility import partner_of, visible_claims
+
+CHUNK_SIZE = 500
+
+
+@dataclass(frozen=True)
+class ReportSelection:
+    """Which claims a report covers. Every field is optional; together they narrow the selection.
+
+    - `article_id`: one article's claims;
+    - `date_from`, `date_to` (inclusive): when the verdict was published (a draft: last changed);
+    - `publisher`: the article's site or publisher, as it is stored (case does not matter);
+    - `rating`: a rating's slug; `reviewer`: the verdict author's username;
+    - `statuses`: claim statuses (claims.choices.ClaimStatus values).
+    """
+
+    article_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    publisher: str = ""
+    rating: str = ""
+    reviewer: str = ""
+    statuses: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """The selection in words, for a report's summary: "All published verdicts" when nothing narrows it."""
+        parts = []
+        if self.article_id is not None:
+            parts.append(f"article {self.article_id}")
+        if self.date_from or self.date_to:
+            parts.append(f"dated {self.date_from or '…'} to {self.date_to or '…'}")
+        if self.publisher:
+            parts.append(f"publisher “{self.publisher}”")
+        if self.rating:
+            parts.append(f"rated “{self.rating}”")
+        if self.reviewer:
+            parts.append(f"reviewed by {self.reviewer}")
+        if self.statuses:
+            parts.append("status " + ", ".join(self.statuses))
+        return "; ".join(parts) if parts else "everything"
+
+
+@dataclass
+class ReportEntry:
+    """One claim of a report: its article, the verdict reported (None: no verdict yet, drafts asked for only),
+    whether that verdict is a draft, and its evidence (each with its source)."""
+
+    claim: Claim
+    verdict: Verdict | None
+    is_draft: bool
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def article(self) -> Article:
+        return self.claim.article
+
+
+def report_claims(*, user, selection: ReportSelection, with_drafts: bool = False) -> QuerySet[Claim]:
+    """The claims of the selection the caller may report on, in report order (article, then place in it).
+
+    Without `with_drafts`: the claims with a published verdict. With it (people only; a partner's key never
+    reports drafts): every claim of the selection that is not dismissed.
+    """
+    published = Verdict.objects.filter(claim_id=OuterRef("pk"), status=VerdictStatus.PUBLISHED)
+    claims = visible_claims(user=user).select_related("article")
+    if with_drafts and partner_of(user) is None:
+        reported = Verdict.objects.filter(
+            claim_id=OuterRef("pk"), status__in=(VerdictStatus.PUBLISHED, *OPEN_VERDICT_STATUSES)
+        )
+        claims = claims.exclude(status="dismissed")
+    else:
+        reported = published
+        claims = claims.filter(Exists(published))
+    if selection.article_id is not None:
+        claims = claims.filter(article_id=selection.article_id)
+    if selection.publisher:
+        claims = claims.filter(article__site_name__iexact=selection.publisher.strip())
+    if selection.statuses:
+        claims = claims.filter(status__in=selection.statuses)
+    narrowing = Q()
+    if selection.rating:
+        narrowing &= Q(rating__slug=selection.rating)
+    if selection.reviewer:
+        narrowing &= Q(author__username=selection.reviewer)
+    tz = timezone.get_current_timezone()
+    if selection.date_from:
+        start = timezone.make_aware(datetime.combine(selection.date_from, time.min), tz)
+        narrowing &= Q(published_at__gte=start) | Q(published_at__isnull=True, updated_at__gte=start)
+    if selection.date_to:
+        end = timezone.make_aware(datetime.combine(selection.date_to, time.max), tz)
+        narrowing &= Q(published_at__lte=end) | Q(published_at__isnull=True, updated_at__lte=end)
+    if narrowing:
+        claims = claims.filter(Exists(reported.filter(narrowing)))
+    return claims.order_by("article_id", "start", "id")
+
+
+def report_entries(
+    *, user, selection: ReportSelection, with_drafts: bool = False, chunk_size: int = CHUNK_SIZE
+) -> Iterator[ReportEntry]:
+    """The report's entries, one per claim of report_claims(), read from the database a chunk at a time.
+
+    Each entry's verdict is the published one; with drafts, a claim without one gets its open revision
+    (marked as a draft) or none. A published verdict whose claim also has an open revision is reported as
+    published: the revision is work in progress.
+    """
+    statuses = (
+        (VerdictStatus.PUBLISHED, *OPEN_VERDICT_STATUSES) if with_drafts else (VerdictStatus.PUBLISHED,)
+    )
+    verdicts = (
+        Verdict.objects.filter(status__in=statuses)
+        .select_related("rating", "author", "approver")
+        .order_by("-revision")
+    )
+    evidence = Evidence.objects.select_related("source").order_by("created_at", "id")
+    claims = report_claims(user=user, selection=selection, with_drafts=with_drafts).prefetch_related(
+        Prefetch("verdicts", queryset=verdicts, to_attr="report_verdicts"),
+        Prefetch("evidence", queryset=evidence, to_attr="report_evidence"),
+    )
+    for claim in claims.iterator(chunk_size=chunk_size):
+        published = next((v for v in claim.report_verdicts if v.status == VerdictStatus.PUBLISHED), None)
+        verdict = published or next(iter(claim.report_verdicts), None)
+        yield ReportEntry(
+            claim=claim,
+            verdict=verdict,
+            is_draft=verdict is not None and verdict.status != VerdictStatus.PUBLISHED,
+            evidence=list(claim.report_evidence),
+        )
+
+
+def report_count(*, user, selection: ReportSelection, with_drafts: bool = False) -> int:
+    return report_claims(user=user, selection=selection, with_drafts=with_drafts).count()
+
+
+def rating_distribution(entries: list[ReportEntry]) -> list[tuple[Rating, int]]:
+    """How many entries carry each rating, in scale order (every rating of the scale, zero counts included,
+    so that charts of different reports line up); entries without a verdict are not counted."""
+    counts: dict[int, int] = {}
+    for entry in entries:
+        if entry.verdict is not None:
+            counts[entry.verdict.rating_id] = counts.get(entry.verdict.rating_id, 0) + 1
+    scale = list(Rating.objects.filter(Q(is_active=True) | Q(pk__in=counts)).order_by("order", "id"))
+    return [(rating, counts.get(rating.pk, 0)) for rating in scale]
