@@ -85,6 +85,7 @@ CLAIM_EXAMPLE = {
     "article": 42,
     "text": "It cost 5 million euros.",
     "normalised_text": "",
+    "claimant": "",
     "start": 44,
     "end": 68,
     "kind": "statistical",

@@ -120,6 +120,7 @@ class ClaimSerializer(OutputSerializer):
     article = serializers.IntegerField(help_text="The article's id.")
     text = serializers.CharField(help_text="Exactly the article's text from `start` to `end`.")
     normalised_text = serializers.CharField(help_text="A self-contained rewording, or empty.")
+    claimant = serializers.CharField(help_text="Who made the claim, when known; else empty.")
     start = serializers.IntegerField(help_text="Offset (in code points) into the article's text.")
     end = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=ClaimKind.choices)
@@ -139,6 +140,7 @@ class ClaimSerializer(OutputSerializer):
             "article": row["article_id"],
             "text": row["text"],
             "normalised_text": row["normalised_text"],
+            "claimant": row["claimant"],
             "start": row["start"],
             "end": row["end"],
             "kind": row["kind"],

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from claims.forms.common import VersionedForm
 from claims.models import Claim
 from claims.selectors.claim_editing import split_choices
-from claims.services.claim_editing import NORMALISED_MAX, REASON_MAX
+from claims.services.claim_editing import CLAIMANT_MAX, NORMALISED_MAX, REASON_MAX
 
 
 class ClaimSelectionForm(forms.Form):
@@ -45,6 +45,12 @@ class RewordForm(VersionedForm):
         help_text=(
             "A self-contained wording of the claim; its place in the article stays as it is. Empty clears it."
         ),
+    )
+    claimant = forms.CharField(
+        label="Claimant",
+        required=False,
+        max_length=CLAIMANT_MAX,
+        help_text="Who made the claim (a person or an organisation), if the article says. Empty clears it.",
     )
 
 

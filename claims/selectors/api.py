@@ -32,6 +32,7 @@ CLAIM_ROW_FIELDS = (
     "article_id",
     "text",
     "normalised_text",
+    "claimant",
     "start",
     "end",
     "kind",

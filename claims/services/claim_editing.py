@@ -22,6 +22,7 @@ from claims.text.checkworthiness import assess
 
 REASON_MAX = 2000
 NORMALISED_MAX = 2000
+CLAIMANT_MAX = 200  # Claim.claimant's max_length
 
 # A claim whose verdict is with an editor or published is frozen for edits that would change what was judged.
 _LOCKING_VERDICTS = (VerdictStatus.SUBMITTED, VerdictStatus.PUBLISHED)
@@ -235,16 +236,27 @@ def claim_split(*, claim: Claim, at: int, user, expected_version: int) -> tuple[
 
 
 @transaction.atomic
-def claim_reword(*, claim: Claim, normalised_text: str, user, expected_version: int) -> Claim:
-    """Give the claim a self-contained wording; its span in the article stays as it is. Empty clears it."""
+def claim_reword(
+    *, claim: Claim, normalised_text: str, user, expected_version: int, claimant: str | None = None
+) -> Claim:
+    """Give the claim a self-contained wording (and, when given, say who made it: `claimant`); its span in
+    the article stays as it is. Empty clears either."""
     normalised_text = " ".join((normalised_text or "").split())
     if len(normalised_text) > NORMALISED_MAX:
         raise InputRejected(f"The normalised wording is longer than {NORMALISED_MAX} characters.")
+    if claimant is not None:
+        claimant = " ".join(claimant.split())
+        if len(claimant) > CLAIMANT_MAX:
+            raise InputRejected(f"The claimant's name is longer than {CLAIMANT_MAX} characters.")
     claim = _lock(claim, expected_version)
-    if claim.normalised_text == normalised_text:
+    reworded = claim.normalised_text != normalised_text
+    if not reworded and (claimant is None or claim.claimant == claimant):
         return claim
     claim.normalised_text = normalised_text
-    coverage.coverage_claims_changed(claims=[claim])
+    if claimant is not None:
+        claim.claimant = claimant
+    if reworded:
+        coverage.coverage_claims_changed(claims=[claim])
     return save_edit(claim, user)
 
 

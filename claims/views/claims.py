@@ -136,10 +136,11 @@ def _reword(request, claim, data):
     services.claim_reword(
         claim=claim,
         normalised_text=data["normalised_text"],
+        claimant=data["claimant"],
         user=request.user,
         expected_version=data["version"],
     )
-    return "Normalised wording saved.", claim
+    return "Wording and claimant saved.", claim
 
 
 claim_reword = claim_edit_view(
@@ -149,7 +150,8 @@ claim_reword = claim_edit_view(
         form_class=forms.RewordForm,
         apply=_reword,
         rows=lambda current, claim, data: [
-            ("Normalised wording", current.normalised_text, data["normalised_text"])
+            ("Normalised wording", current.normalised_text, data["normalised_text"]),
+            ("Claimant", current.claimant, data["claimant"]),
         ],
     )
 )

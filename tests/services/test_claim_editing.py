@@ -433,6 +433,27 @@ def test_an_overlong_wording_is_refused(claims, alice):
     assert database_state() == before
 
 
+def test_rewording_can_say_who_made_the_claim_and_leaves_it_when_not_given(claims, alice):
+    claim = editing.claim_reword(
+        claim=claims[1], normalised_text="", claimant="  Mayor\nJane Doe ", user=alice, expected_version=1
+    )
+    assert fresh(claim).claimant == "Mayor Jane Doe" and fresh(claim).version == 2
+
+    claim = editing.claim_reword(
+        claim=fresh(claim), normalised_text="Reworded.", user=alice, expected_version=2
+    )
+    assert (fresh(claim).claimant, fresh(claim).normalised_text) == ("Mayor Jane Doe", "Reworded.")
+
+
+def test_an_overlong_claimant_is_refused(claims, alice):
+    before = database_state()
+    with pytest.raises(InputRejected, match="claimant"):
+        editing.claim_reword(
+            claim=claims[1], normalised_text="", claimant="x" * 201, user=alice, expected_version=1
+        )
+    assert database_state() == before
+
+
 def test_assigning_a_new_claim_puts_it_in_review(claims, alice, carol):
     claim = fresh(editing.claim_assign(claim=claims[0], assignee=carol, user=alice, expected_version=1))
     assert claim.assignee == carol and claim.status == ClaimStatus.IN_REVIEW
