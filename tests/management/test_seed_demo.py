@@ -26,3 +26,18 @@ def test_demo_accounts_and_article_are_created_once(capsys):
     assert imported.count() == 3
     assert set(imported.values_list("publisher", flat=True)) == {"Harbour Facts"}
     assert imported.get(url__endswith="riverside-population").rating == "mostly-false"
+
+
+def test_the_demo_has_one_published_verdict_with_evidence_for_every_export(capsys):
+    from claims.selectors.reports import ReportSelection, report_entries
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    editor = User.objects.get(username="editor")
+    (entry,) = report_entries(user=editor, selection=ReportSelection())
+    assert entry.verdict.status == "published" and entry.verdict.rating.slug == "true"
+    assert entry.verdict.approver == editor and entry.verdict.author.username == "reviewer"
+    (evidence,) = entry.evidence
+    assert evidence.stance == "supports" and evidence.excerpt in evidence.source.archived_text
+    assert "Demo published verdict" in capsys.readouterr().out

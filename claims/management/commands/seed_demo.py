@@ -58,6 +58,9 @@ class Command(BaseCommand):
             user=editor,
             method=IngestMethod.COMMAND,
         )
+        published = _publish_demo_verdict(
+            outcome.article, reviewer=User.objects.get(username="reviewer"), editor=editor
+        )
         self.stdout.write(self.style.SUCCESS("Demo accounts (local use only):"))
         for username, password, role, _ in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<9} username: {username:<9} password: {password}")
@@ -65,3 +68,45 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo article {state}: “{outcome.article.title}” ({outcome.article.claims.count()} claims)"
         )
+        if published is not None:
+            self.stdout.write(f"Demo published verdict: {published.rating.label} on “{published.claim.text}”")
+
+
+# The demo's published verdict (so every export and the public pages show something on a fresh install):
+# invented, like the article, and says so.
+DEMO_CLAIM_START = "According to the council's transport report, ferry delays rose by 38%"
+DEMO_SOURCE = {
+    "title": "Riverside transport report 2025 (demo source)",
+    "publisher": "Riverside city council (invented for the demo)",
+    "archived_text": (
+        "Table 4. Average ferry delay per crossing rose from 6.1 minutes in 2022 to 8.4 minutes in 2025, an "
+        "increase of 38 per cent. Peak-hour crossings averaged 27 minutes in 2025."
+    ),
+}
+DEMO_EXCERPT = "an increase of 38 per cent"
+DEMO_VERDICT = {
+    "summary": "The council's own report gives the 38% rise in ferry delays between 2022 and 2025.",
+    "rationale": (
+        "The transport report (Table 4) puts the average delay at 6.1 minutes in 2022 and 8.4 minutes in "
+        "2025: a rise of 38%. *This is demo data: the article, the report and this verdict are invented.*"
+    ),
+}
+
+
+def _publish_demo_verdict(article, *, reviewer, editor):
+    """Evidence and an approved verdict on the demo article's ferry-delay claim; None if it is published
+    already or the claim is not there."""
+    from claims.models import Rating
+    from claims.services.evidence import evidence_add_manual
+    from claims.services.verdicts import verdict_approve, verdict_save, verdict_submit
+
+    claim = article.claims.filter(text__startswith=DEMO_CLAIM_START).first()
+    if claim is None or claim.verdicts.filter(status="published").exists():
+        return None
+    if not claim.evidence.exists():
+        evidence_add_manual(
+            claim=claim, stance="supports", excerpt=DEMO_EXCERPT, user=reviewer, **DEMO_SOURCE
+        )
+    verdict = verdict_save(claim=claim, rating=Rating.objects.get(slug="true"), user=reviewer, **DEMO_VERDICT)
+    verdict = verdict_submit(verdict=verdict, user=reviewer, expected_version=verdict.version)
+    return verdict_approve(verdict=verdict, user=editor, expected_version=verdict.version)
