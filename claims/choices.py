@@ -78,6 +78,7 @@ class JobKind(models.TextChoices):
     POLL_FEED = "poll_feed", "Poll a feed"
     DELIVER_WEBHOOK = "deliver_webhook", "Deliver a webhook"
     FETCH_FEED_PAGE = "fetch_feed_page", "Fetch a feed item's page"
+    EXPORT_REPORT = "export_report", "Export a verdict report"
 
 
 class JobStatus(models.TextChoices):

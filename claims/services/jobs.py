@@ -34,7 +34,7 @@ from claims import fetching
 from claims.choices import JobKind, JobStatus
 from claims.errors import InputRejected
 from claims.models import Job
-from claims.services import articles, coverage, feeds, job_queue, retries, sources, webhooks
+from claims.services import articles, coverage, exports, feeds, job_queue, retries, sources, webhooks
 from claims.services.ingest import article_ingest_url, canonicalise_url
 
 logger = logging.getLogger(__name__)
@@ -102,6 +102,7 @@ HANDLERS: dict[str, Handler] = {
     JobKind.POLL_FEED: Handler(run=feeds.feed_poll_job),
     JobKind.FETCH_FEED_PAGE: Handler(run=feeds.feed_page_fetch_job, on_failed=feeds.feed_page_fetch_failed),
     JobKind.DELIVER_WEBHOOK: Handler(run=webhooks.webhook_delivery_job),
+    JobKind.EXPORT_REPORT: Handler(run=exports.export_report_job),
 }
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("claims.urls.feeds")),
     path("", include("claims.urls.imports")),
     path("", include("claims.urls.partners")),
+    path("", include("claims.urls.exports")),
 ]

@@ -52,6 +52,12 @@ WORDING = {
         "Fetching and archiving",
         "Fetching the page and archiving its text…",
     ),
+    JobKind.EXPORT_REPORT: Wording(
+        "Writing the report",
+        "Could not write the report",
+        "Writing",
+        "Writing the report…",
+    ),
 }
 GENERIC_WORDING = Wording("Working on it", "It failed", "Running", "Working on it…")
 UNREACHABLE = (
@@ -78,6 +84,10 @@ def _status_text(job: Job, wording: Wording) -> str:
             )
         return "Waiting for a worker to pick it up…"
     if job.status == JobStatus.RUNNING:
+        if job.kind == JobKind.EXPORT_REPORT and job.result.get("total"):
+            return (
+                f"Writing the report: {job.result.get('done', 0):,} of {job.result['total']:,} claims read…"
+            )
         return wording.running_text
     return "Done." if job.status == JobStatus.DONE else "It failed."
 
@@ -119,6 +129,13 @@ def _finished_redirect(request, job: Job):
     return redirect("article_detail", pk=job.article_id)
 
 
+def _download_url(job: Job) -> str | None:
+    """A finished export's file, to download."""
+    if job.kind == JobKind.EXPORT_REPORT and job.status == JobStatus.DONE and job.result.get("file"):
+        return reverse("export_download", args=[job.pk])
+    return None
+
+
 @login_required
 @require_GET
 def job_status(request, pk: int):
@@ -137,6 +154,7 @@ def job_status(request, pk: int):
                 "error": job.error,
                 "retry_at": job.retry_at.isoformat() if job.retry_at else None,
                 "article_url": article_url,
+                "download_url": _download_url(job),
             }
         )
     if (response := _finished_redirect(request, job)) is not None:
@@ -151,6 +169,7 @@ def job_status(request, pk: int):
             **progress,
             "url_form": UrlForm(initial={"url": job.url}) if job.kind == JobKind.INGEST_URL else None,
             "poll_url": f"{request.path}?format=json",
+            "download_url": _download_url(job),
         },
     )
     if not job.is_finished:
