@@ -225,6 +225,14 @@ class Verdict(models.Model):
             ("approve_verdict", "Can approve (publish) or return verdicts"),
             ("export_reports", "Can export verdict reports (with drafts when asked)"),
         ]
+        # The public index and its feed: published verdicts, newest first.
+        indexes = [
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published"),
+                name="verdict_published_newest",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["claim", "revision"], name="verdict_revision_unique"),
             models.CheckConstraint(

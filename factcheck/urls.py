@@ -9,7 +9,9 @@ from claims.api.errors import problem_response
 
 
 def robots_txt(request):
-    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+    # The public fact-check pages are meant to be found; the workbench behind its sign-in is not. Allow
+    # comes first for crawlers that take the first matching rule (Google takes the longest).
+    return HttpResponse("User-agent: *\nAllow: /fact-checks/\nDisallow: /\n", content_type="text/plain")
 
 
 @require_safe

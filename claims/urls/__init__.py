@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("claims.urls.feeds")),
     path("", include("claims.urls.imports")),
     path("", include("claims.urls.partners")),
+    path("", include("claims.urls.public")),
     path("", include("claims.urls.exports")),
 ]
