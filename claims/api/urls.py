@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 from claims.api import schema_extensions  # noqa: F401  (the Api-Key scheme in the schema)
 from claims.api.articles import ArticleViewSet, JobViewSet
 from claims.api.claims import ClaimViewSet, EvidenceViewSet, RatingViewSet, SourceViewSet, SuggestionViewSet
+from claims.api.exports import ExportView
 from claims.api.lookup import LookupViewSet
 from claims.api.verdicts import VerdictViewSet
 from claims.api.webhooks import WebhookDeliveryViewSet, WebhookEndpointViewSet
@@ -36,4 +37,6 @@ urlpatterns = [
     # The split view serves its start-up script as a file of its own: the CSP allows no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     *router.urls,
+    # exports.py (the kwarg is not `format`: DRF reads that one as a format suffix)
+    path("exports/<str:export_format>/", ExportView.as_view(), name="api-export"),
 ]
