@@ -13,8 +13,10 @@ memory: a fixed number of queries per chunk of CHUNK_SIZE claims.
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import islice
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from claims.choices import OPEN_VERDICT_STATUSES, VerdictStatus
@@ -83,7 +85,7 @@ def report_claims(*, user, selection: ReportSelection, with_drafts: bool = False
     reports drafts): every claim of the selection that is not dismissed.
     """
     published = Verdict.objects.filter(claim_id=OuterRef("pk"), status=VerdictStatus.PUBLISHED)
-    claims = visible_claims(user=user).select_related("article")
+    claims = visible_claims(user=user)
     if with_drafts and partner_of(user) is None:
         reported = Verdict.objects.filter(
             claim_id=OuterRef("pk"), status__in=(VerdictStatus.PUBLISHED, *OPEN_VERDICT_STATUSES)
@@ -123,28 +125,61 @@ def report_entries(
     Each entry's verdict is the published one; with drafts, a claim without one gets its open revision
     (marked as a draft) or none. A published verdict whose claim also has an open revision is reported as
     published: the revision is work in progress.
+
+    Four queries per chunk (the claims, their articles, verdicts and evidence with its sources), plus one
+    for the rating scale and one per chunk that names people not met before. The rows everything points at
+    are shared, not built again for each claim: a chunk of claims of one article builds one article, and
+    the scale and the people are built once per report. Their long texts (an article's text and HTML, a
+    source's archived copy) stay in the database: no format prints them.
     """
     statuses = (
         (VerdictStatus.PUBLISHED, *OPEN_VERDICT_STATUSES) if with_drafts else (VerdictStatus.PUBLISHED,)
     )
-    verdicts = (
-        Verdict.objects.filter(status__in=statuses)
-        .select_related("rating", "author", "approver")
-        .order_by("-revision")
+    ratings = {rating.pk: rating for rating in Rating.objects.all()}
+    people: dict[int, object] = {}
+    claims = report_claims(user=user, selection=selection, with_drafts=with_drafts).iterator(
+        chunk_size=chunk_size
     )
-    evidence = Evidence.objects.select_related("source").order_by("created_at", "id")
-    claims = report_claims(user=user, selection=selection, with_drafts=with_drafts).prefetch_related(
-        Prefetch("verdicts", queryset=verdicts, to_attr="report_verdicts"),
-        Prefetch("evidence", queryset=evidence, to_attr="report_evidence"),
-    )
-    for claim in claims.iterator(chunk_size=chunk_size):
-        published = next((v for v in claim.report_verdicts if v.status == VerdictStatus.PUBLISHED), None)
-        verdict = published or next(iter(claim.report_verdicts), None)
+    while chunk := list(islice(claims, chunk_size)):
+        yield from _chunk_entries(chunk, statuses=statuses, ratings=ratings, people=people)
+
+
+def _chunk_entries(chunk: list[Claim], *, statuses, ratings: dict, people: dict) -> Iterator[ReportEntry]:
+    ids = [claim.pk for claim in chunk]
+    articles = Article.objects.defer("text", "html").in_bulk({claim.article_id for claim in chunk})
+    verdicts_of: dict[int, list[Verdict]] = {}
+    for verdict in Verdict.objects.filter(claim_id__in=ids, status__in=statuses).order_by("-revision"):
+        verdicts_of.setdefault(verdict.claim_id, []).append(verdict)
+    evidence_of: dict[int, list[Evidence]] = {}
+    for evidence in (
+        Evidence.objects.filter(claim_id__in=ids)
+        .select_related("source")
+        .defer("source__archived_text")
+        .order_by("created_at", "id")
+    ):
+        evidence_of.setdefault(evidence.claim_id, []).append(evidence)
+    wanted = {v.author_id for vs in verdicts_of.values() for v in vs}
+    wanted |= {v.approver_id for vs in verdicts_of.values() for v in vs if v.approver_id is not None}
+    if missing := wanted - people.keys():
+        people.update(get_user_model().objects.in_bulk(missing))
+    for claim in chunk:
+        claim.article = articles[claim.article_id]
+        verdicts = verdicts_of.get(claim.pk, [])
+        for verdict in verdicts:
+            verdict.claim = claim
+            verdict.rating = ratings[verdict.rating_id]
+            verdict.author = people[verdict.author_id]
+            verdict.approver = people.get(verdict.approver_id)
+        published = next((v for v in verdicts if v.status == VerdictStatus.PUBLISHED), None)
+        verdict = published or next(iter(verdicts), None)
+        evidence = evidence_of.get(claim.pk, [])
+        for item in evidence:
+            item.claim = claim
         yield ReportEntry(
             claim=claim,
             verdict=verdict,
             is_draft=verdict is not None and verdict.status != VerdictStatus.PUBLISHED,
-            evidence=list(claim.report_evidence),
+            evidence=evidence,
         )
 
 
