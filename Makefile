@@ -7,7 +7,17 @@ PORT ?= 8000
 # The suite runs against PostgreSQL and Redis on this machine unless told otherwise.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
-APT_TEST_PACKAGES := chromium docker-compose wrk
+# What WeasyPrint draws PDF reports with (Pango, HarfBuzz, fonts); then what only the tests need: the browser,
+# compose, wrk (the API benchmark's load tool) and poppler-utils (the PDF tests read pages with pdftotext).
+APT_RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation
+APT_TEST_PACKAGES := $(APT_RUN_PACKAGES) chromium docker-compose wrk poppler-utils
+# Installs the Debian packages named in $(1) that are missing, when we are root; otherwise says which.
+apt_install = missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "Missing Debian packages:$$missing (install them, or run as root)"; fi; \
+	fi
 
 .PHONY: run serve worker migrate demo test test-deps screenshots bench lint check-deploy clean
 
@@ -16,6 +26,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@$(call apt_install,$(APT_RUN_PACKAGES))
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
@@ -39,15 +50,9 @@ worker: $(VENV)/.installed
 	@test -n "$$CELERY_BROKER_URL" || (echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) first." && exit 1)
 	$(BIN)/celery -A factcheck worker --beat --schedule $(VENV)/celerybeat-schedule --loglevel=info
 
-# Debian packages the browser and compose tests need, and wrk (the API benchmark's load tool); installed
-# when we are root and they are missing.
+# The Debian packages the tests need (APT_TEST_PACKAGES), installed when we are root and they are missing.
 test-deps: $(VENV)/.installed-test
-	@missing=""; for p in $(APT_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-		else echo "Missing Debian packages:$$missing (install them, or run as root)"; fi; \
-	fi
+	@$(call apt_install,$(APT_TEST_PACKAGES))
 
 test: test-deps
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" TEST_REDIS_URL="$(TEST_REDIS_URL)" \
