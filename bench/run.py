@@ -15,6 +15,7 @@ BENCHMARKS = [
     ["-m", "bench.bench_feeds", "--feeds", "100"],
     ["-m", "bench.bench_api", "--claims", "100000"],
     ["-m", "bench.bench_report_pdf", "--claims", "200"],
+    ["-m", "bench.bench_checkworthiness_training"],
     ["-m", "bench.bench_exports", "--claims", "10000"],
 ]
 

@@ -1,6 +1,9 @@
-"""Score a labelled check-worthiness file with ``assess()`` and print the metrics as one JSON object.
+"""Score a labelled check-worthiness file and print the metrics as one JSON object.
 
-    python manage.py evaluate_checkworthiness --input CT24_checkworthy_english_dev.tsv
+    python manage.py evaluate_checkworthiness --input CT24_checkworthy_english_dev.tsv [--model DIR]
+
+Without ``--model`` the rule scorer ``assess()`` is measured; with it, the trained model saved in DIR
+(by ``train_checkworthiness``), at the threshold it chose by cross-validation.
 
 Stdout carries exactly one JSON line (other tools parse it):
 {"n": ..., "f1_yes": ..., "precision_yes": ..., "recall_yes": ..., "average_precision": ...}.
@@ -25,12 +28,29 @@ class Command(BaseCommand):
             required=True,
             help="CheckThat! TSV (Sentence_id, Text, class_label) or ClaimBuster CSV (Text, Verdict).",
         )
+        parser.add_argument(
+            "--model", metavar="DIR", help="A trained model directory (train_checkworthiness) to score with."
+        )
 
     def handle(self, *args, **options):
+        model = None
+        if options["model"]:
+            # Imported here: without --model the command stays free of numpy, scikit-learn and torch.
+            from claims.text.checkworthiness_model import ModelError, load
+
+            try:
+                model = load(options["model"])
+            except ModelError as exc:
+                raise CommandError(str(exc)) from exc
         try:
             data = read_labelled_file(options["input"])
         except LabelledDataError as exc:
             raise CommandError(str(exc)) from exc
         for message in data.skipped:
             self.stderr.write(f"skipped {message}")
-        self.stdout.write(json.dumps(evaluate(data.sentences)))
+        if model is None:
+            self.stdout.write(json.dumps(evaluate(data.sentences)))
+        else:
+            from claims.text.checkworthiness_model import evaluate_model
+
+            self.stdout.write(json.dumps(evaluate_model(model, data.sentences)))
