@@ -94,7 +94,7 @@ def main(argv=None) -> int:
     started, cpu_started = time.perf_counter(), time.process_time()
     report = build_report(user=user, selection=ReportSelection())
     pages = pdf.laid_out(report)  # what pdf.render does, with the page count kept
-    data = pages.write_pdf()
+    data = pdf.written(pages)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
 
     result = {

@@ -145,3 +145,29 @@ def test_rendering_never_opens_a_connection(monkeypatch):
     )
 
     assert HTML(string=html, url_fetcher=OfflineFetcher()).write_pdf().startswith(b"%PDF-")
+
+
+def test_laying_out_pauses_the_cycle_collector_and_gives_it_back_as_it_was(carol, monkeypatch):
+    import gc
+
+    from claims.exports import pdf
+
+    seen = []
+    real_render = pdf.HTML.render
+
+    def render(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_render(self, *args, **kwargs)
+
+    monkeypatch.setattr(pdf.HTML, "render", render)
+    report = build_report(user=carol, selection=ReportSelection())
+    assert gc.isenabled()
+    assert pdf.pdf_bytes(report).startswith(b"%PDF-")
+    assert seen == [False] and gc.isenabled()
+
+    gc.disable()
+    try:
+        pdf.pdf_bytes(build_report(user=carol, selection=ReportSelection()))
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
