@@ -186,8 +186,11 @@ def average_precision(scores: Iterable[float], labels: Iterable[bool]) -> float:
 
 def evaluate(rows: list[tuple[str, bool]], *, threshold: float = CHECKWORTHY_THRESHOLD) -> dict:
     """F1, precision and recall of the Yes class at ``threshold``, and average precision."""
-    scores = [assess(text).score for text, _ in rows]
-    labels = [label for _, label in rows]
+    return metrics_at([assess(text).score for text, _ in rows], [label for _, label in rows], threshold)
+
+
+def metrics_at(scores: list[float], labels: list[bool], threshold: float) -> dict:
+    """The figures `evaluate` reports, for any scores (the rule scorer's or a trained model's)."""
     tp = sum(1 for s, y in zip(scores, labels, strict=True) if y and s >= threshold)
     fp = sum(1 for s, y in zip(scores, labels, strict=True) if not y and s >= threshold)
     fn = sum(1 for s, y in zip(scores, labels, strict=True) if y and s < threshold)
@@ -195,7 +198,7 @@ def evaluate(rows: list[tuple[str, bool]], *, threshold: float = CHECKWORTHY_THR
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
-        "n": len(rows),
+        "n": len(labels),
         "f1_yes": round(f1, 4),
         "precision_yes": round(precision, 4),
         "recall_yes": round(recall, 4),

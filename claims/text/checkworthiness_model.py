@@ -36,7 +36,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from claims.text.checkworthiness import KINDS, assess
-from claims.text.checkworthiness_eval import LabelledDataError, average_precision, read_labelled_file
+from claims.text.checkworthiness_eval import LabelledDataError, metrics_at, read_labelled_file
 
 __all__ = [
     "CANDIDATES",
@@ -532,21 +532,7 @@ def _check_embedder(directory, embedder, info):
 
 def evaluate_model(model: TrainedModel, rows: Sequence[tuple[str, bool]]) -> dict:
     """The metrics of ``checkworthiness_eval.evaluate`` (same keys), for a trained model at its threshold."""
-    scores = model.score([text for text, _ in rows])
-    labels = [label for _, label in rows]
-    tp = sum(1 for s, y in zip(scores, labels, strict=True) if y and s >= model.threshold)
-    fp = sum(1 for s, y in zip(scores, labels, strict=True) if not y and s >= model.threshold)
-    fn = sum(1 for s, y in zip(scores, labels, strict=True) if y and s < model.threshold)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "n": len(rows),
-        "f1_yes": round(f1, 4),
-        "precision_yes": round(precision, 4),
-        "recall_yes": round(recall, 4),
-        "average_precision": round(average_precision(scores, labels), 4),
-    }
+    return metrics_at(model.score([text for text, _ in rows]), [label for _, label in rows], model.threshold)
 
 
 # --- training ------------------------------------------------------------------------------------
