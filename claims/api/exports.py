@@ -178,9 +178,18 @@ class ExportView(APIView):
             module = format_module(export_format)
         except ImportError:
             raise NotFound(f"The {export_format} format is not available on this server.") from None
+        key = api_key_of(request)
+        if key is None and not request.user.has_perm("claims.export_reports"):
+            # A person exports as the browser lets them: editors and admins (a reviewer may not, there either).
+            raise PermissionDenied("Your role does not allow exporting reports.")
         serializer = ExportSelectionSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        if key is not None and data["reviewer"]:
+            # The workbench's user names are not a partner's to look up (a count would say whether one exists).
+            raise serializers.ValidationError(
+                {"reviewer": ["This filter is for the workbench's own people."]}
+            )
         with_drafts = data["with_drafts"] and self._may_report_drafts(request)
         article_id = data.get("article")
         if article_id is not None and not visible_articles(user=request.user).filter(pk=article_id).exists():

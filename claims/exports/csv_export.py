@@ -17,7 +17,7 @@ import io
 from collections.abc import Iterator
 
 from claims.exports import Report
-from claims.exports.entry_values import person, plain_text, public_verdict_url, report_status
+from claims.exports.entry_values import plain_text, public_verdict_url, report_status
 from claims.selectors.reports import ReportEntry
 
 CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -104,8 +104,8 @@ def row(entry: ReportEntry, base_url: str) -> list:
             rating_value=verdict.rating.value if verdict.rating.value is not None else "",
             summary=verdict.summary,
             rationale=plain_text(verdict.rationale),
-            reviewer=person(verdict.author),
-            approver=person(verdict.approver),
+            reviewer=entry.reviewer,
+            approver=entry.approver,
             verdict_submitted=_iso(verdict.submitted_at),
             verdict_published=_iso(verdict.published_at),
         )

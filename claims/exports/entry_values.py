@@ -11,7 +11,6 @@ import re
 
 import nh3
 
-from claims.editing import person_name
 from claims.exports import claimreview
 from claims.selectors.reports import ReportEntry
 
@@ -44,11 +43,6 @@ def is_public(entry: ReportEntry) -> bool:
 def public_verdict_url(entry: ReportEntry, base_url: str) -> str:
     """The verdict's public page; "" unless published: a draft has no public page."""
     return claimreview.public_verdict_url(entry.verdict, base_url) if is_public(entry) else ""
-
-
-def person(user) -> str:
-    """A reviewer or approver as the workbench names them; "" for nobody (a draft has no approver)."""
-    return person_name(user) if user is not None else ""
 
 
 def plain_text(markdown: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import asdict
 import orjson
 
 from claims.exports import Report
-from claims.exports.entry_values import is_public, person, public_verdict_url, report_status
+from claims.exports.entry_values import is_public, public_verdict_url, report_status
 from claims.selectors.reports import ReportEntry
 
 CONTENT_TYPE = "application/json"
@@ -72,8 +72,8 @@ def entry_object(entry: ReportEntry, base_url: str) -> dict:
             },
             "summary": verdict.summary,
             "rationale": verdict.rationale,
-            "reviewer": person(verdict.author),
-            "approver": person(verdict.approver),
+            "reviewer": entry.reviewer,
+            "approver": entry.approver,
             "submitted_at": verdict.submitted_at,
             "published_at": verdict.published_at,
             "url": public_verdict_url(entry, base_url) or None,

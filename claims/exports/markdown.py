@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from django.db.models import Q
 
 from claims.exports import Report
-from claims.exports.entry_values import DRAFT, NO_VERDICT, person, public_verdict_url, report_status
+from claims.exports.entry_values import DRAFT, NO_VERDICT, public_verdict_url, report_status
 from claims.models import Rating
 from claims.selectors.reports import ReportEntry
 
@@ -96,9 +96,9 @@ def entry_markdown(number: int, entry: ReportEntry, base_url: str) -> str:
     if claim.claimant:
         lines.append(f"- **Claimant:** {inline(claim.claimant)}")
     if verdict is not None:
-        people = f"- **Reviewer:** {inline(person(verdict.author))}"
+        people = f"- **Reviewer:** {inline(entry.reviewer)}"
         if verdict.approver is not None:
-            people += f" · **Approver:** {inline(person(verdict.approver))}"
+            people += f" · **Approver:** {inline(entry.approver)}"
         lines.append(people)
         dates = [f"**Submitted:** {_date(verdict.submitted_at)}"] if verdict.submitted_at else []
         if verdict.published_at:

@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from claims.choices import OPEN_VERDICT_STATUSES, VerdictStatus
+from claims.editing import person_name
 from claims.models import Article, Claim, Evidence, Rating, Verdict
 from claims.selectors.visibility import partner_of, visible_claims
 
@@ -66,12 +67,16 @@ class ReportSelection:
 @dataclass
 class ReportEntry:
     """One claim of a report: its article, the verdict reported (None: no verdict yet, drafts asked for only),
-    whether that verdict is a draft, and its evidence (each with its source)."""
+    whether that verdict is a draft, its evidence (each with its source), and who reviewed and approved it."""
 
     claim: Claim
     verdict: Verdict | None
     is_draft: bool
     evidence: list[Evidence] = field(default_factory=list)
+    # How the report names the verdict's reviewer and approver: in full for the workbench's own people, as the
+    # public pages do (first name, else user name) for a partner's key.
+    reviewer: str = ""
+    approver: str = ""
 
     @property
     def article(self) -> Article:
@@ -82,17 +87,17 @@ def report_claims(*, user, selection: ReportSelection, with_drafts: bool = False
     """The claims of the selection the caller may report on, in report order (article, then place in it).
 
     Without `with_drafts`: the claims with a published verdict. With it (people only; a partner's key never
-    reports drafts): every claim of the selection that is not dismissed.
+    reports drafts): every claim of the selection that is not dismissed. The caller is whoever the view, the
+    API or the job authenticated; `export_report` without `--user` passes an anonymous user, which the
+    visibility rule treats as the whole workbench (no web route reaches this unauthenticated).
     """
     published = Verdict.objects.filter(claim_id=OuterRef("pk"), status=VerdictStatus.PUBLISHED)
     claims = visible_claims(user=user)
-    if with_drafts and partner_of(user) is None:
-        reported = Verdict.objects.filter(
-            claim_id=OuterRef("pk"), status__in=(VerdictStatus.PUBLISHED, *OPEN_VERDICT_STATUSES)
-        )
+    drafts = with_drafts and partner_of(user) is None
+    if drafts:
+        open_revision = Verdict.objects.filter(claim_id=OuterRef("pk"), status__in=OPEN_VERDICT_STATUSES)
         claims = claims.exclude(status="dismissed")
     else:
-        reported = published
         claims = claims.filter(Exists(published))
     if selection.article_id is not None:
         claims = claims.filter(article_id=selection.article_id)
@@ -113,7 +118,11 @@ def report_claims(*, user, selection: ReportSelection, with_drafts: bool = False
         end = timezone.make_aware(datetime.combine(selection.date_to, time.max), tz)
         narrowing &= Q(published_at__lte=end) | Q(published_at__isnull=True, updated_at__lte=end)
     if narrowing:
-        claims = claims.filter(Exists(reported.filter(narrowing)))
+        # On the verdict the entry reports: the published one, else (drafts asked for) the open revision.
+        reported = Exists(published.filter(narrowing))
+        if drafts:
+            reported |= ~Exists(published) & Exists(open_revision.filter(narrowing))
+        claims = claims.filter(reported)
     return claims.order_by("article_id", "start", "id")
 
 
@@ -140,11 +149,21 @@ def report_entries(
     claims = report_claims(user=user, selection=selection, with_drafts=with_drafts).iterator(
         chunk_size=chunk_size
     )
+    name = person_name if partner_of(user) is None else public_name
     while chunk := list(islice(claims, chunk_size)):
-        yield from _chunk_entries(chunk, statuses=statuses, ratings=ratings, people=people)
+        yield from _chunk_entries(chunk, statuses=statuses, ratings=ratings, people=people, name=name)
 
 
-def _chunk_entries(chunk: list[Claim], *, statuses, ratings: dict, people: dict) -> Iterator[ReportEntry]:
+def public_name(user) -> str:
+    """How a public page or a partner's report names a reviewer: their first name, else their user name."""
+    if user is None:
+        return ""
+    return user.first_name.strip() or user.get_username()
+
+
+def _chunk_entries(
+    chunk: list[Claim], *, statuses, ratings: dict, people: dict, name
+) -> Iterator[ReportEntry]:
     ids = [claim.pk for claim in chunk]
     articles = Article.objects.defer("text", "html").in_bulk({claim.article_id for claim in chunk})
     verdicts_of: dict[int, list[Verdict]] = {}
@@ -180,6 +199,8 @@ def _chunk_entries(chunk: list[Claim], *, statuses, ratings: dict, people: dict)
             verdict=verdict,
             is_draft=verdict is not None and verdict.status != VerdictStatus.PUBLISHED,
             evidence=evidence,
+            reviewer=name(verdict.author) if verdict is not None else "",
+            approver=name(verdict.approver) if verdict is not None and verdict.approver else "",
         )
 
 

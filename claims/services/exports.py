@@ -111,10 +111,13 @@ def export_report_job(job: Job) -> dict:
 
 
 def export_file(*, job: Job, user):
-    """The finished export's file, opened, for the person who asked (or staff); None otherwise."""
+    """The finished export's file, opened, for the person who asked (or staff), while they may export; None
+    otherwise."""
     if job.kind != JobKind.EXPORT_REPORT or not job.result.get("file"):
         return None
     if job.created_by_id != user.pk and not user.is_staff:
+        return None
+    if not user.has_perm(EXPORT_PERMISSION):  # a requester whose role changed since, or staff without it
         return None
     name = job.result["file"]
     if not default_storage.exists(name):

@@ -26,6 +26,7 @@ from claims.exports.claimreview import (
     stream_claimreview_feed,
 )
 from claims.selectors import public as selectors
+from claims.selectors.reports import public_name
 
 # "<", ">" and "&" written as JSON escapes: the text can then never end the <script> element it sits in
 # ("</script>") or open a comment, whatever the claim, rationale or title holds (as Django's json_script).
@@ -39,10 +40,8 @@ def ld_json(data: dict) -> SafeString:
 
 
 def display_name(user) -> str:
-    """How a public page names a reviewer: their first name, else their user name (never the full name)."""
-    if user is None:
-        return ""
-    return user.first_name.strip() or user.get_username()
+    """How a public page names a reviewer (never the full name): the reports' own rule."""
+    return public_name(user)
 
 
 @require_safe

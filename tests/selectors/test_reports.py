@@ -125,3 +125,24 @@ def test_the_distribution_counts_each_rating_in_scale_order(carol, claims):
     assert counts["false"] == 2
     assert sum(counts.values()) == 2
     assert list(counts)[0] == "true"  # the scale's first step comes first
+
+
+def test_an_internal_report_filters_on_the_verdict_each_entry_reports(carol, claims):
+    first, _, _ = claims  # published, rated false
+    VerdictFactory(claim=first, revision=2, status="draft", rating=rating("true"))
+
+    assert first not in [e.claim for e in entries(carol, with_drafts=True, rating="true")]
+    assert first in [e.claim for e in entries(carol, with_drafts=True, rating="false")]
+
+
+def test_a_partner_s_report_names_people_as_the_public_pages_do(carol, claims):
+    from tests.api.conftest import make_partner
+
+    author = claims[0].verdicts.get().author
+    author.first_name, author.last_name = "Rita", "Secretname"
+    author.save()
+
+    (for_partner,) = entries(make_partner("Daily Planet").account)
+    (for_editor,) = entries(carol)
+
+    assert for_partner.reviewer == "Rita" and for_editor.reviewer == "Rita Secretname"

@@ -104,9 +104,13 @@ def test_only_its_requester_or_staff_may_download_it(
     job.refresh_from_db()
 
     assert exports.export_file(job=job, user=dan) is None
-    staff = UserFactory(username="root", is_staff=True)
+    staff = UserFactory(username="root", is_staff=True, role="admin")
     with exports.export_file(job=job, user=staff) as opened:
         assert opened.read()
+    # Staff whose role may not export, or the requester once their role no longer may, get nothing.
+    assert exports.export_file(job=job, user=UserFactory(username="ops", is_staff=True)) is None
+    carol.groups.clear()
+    assert exports.export_file(job=job, user=type(carol).objects.get(pk=carol.pk)) is None
 
 
 def test_an_export_asked_by_an_account_since_switched_off_fails_with_a_reason(carol, published):
