@@ -39,11 +39,6 @@ def ld_json(data: dict) -> SafeString:
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308
 
 
-def display_name(user) -> str:
-    """How a public page names a reviewer (never the full name): the reports' own rule."""
-    return public_name(user)
-
-
 @require_safe
 def public_index(request):
     page = selectors.public_index_page(page_number=request.GET.get("page"))
@@ -82,8 +77,8 @@ def public_verdict(request, verdict_id: int):
             "article": verdict.claim.article,
             "context": selectors.claim_context(verdict.claim),
             "evidence": verdict.public_evidence,
-            "reviewer": display_name(verdict.author),
-            "approver": display_name(verdict.approver),
+            "reviewer": public_name(verdict.author),
+            "approver": public_name(verdict.approver),
             "claimreview": review,
             "claimreview_json": ld_json(review),
             "canonical_url": public_verdict_url(verdict, base_url),
