@@ -51,3 +51,30 @@ def empty_database() -> None:
         from django.apps import apps
 
         apps.get_model("claims", f"Historical{model}").objects.all().delete()
+
+
+def cite_evidence_of_published_verdicts() -> None:
+    """Record each published verdict's claim evidence as what it cites, as approving would have: bench data
+    is written in bulk, not through verdict_approve (claims/services/verdicts.py, cite_claim_evidence)."""
+    from claims.models import CitedEvidence, Evidence, Verdict
+
+    verdict_of = dict(Verdict.objects.filter(status="published").values_list("claim_id", "pk"))
+    positions: dict[int, int] = {}
+    cited = []
+    evidence = Evidence.objects.filter(claim__verdicts__status="published").order_by("created_at", "id")
+    for item in evidence.iterator(chunk_size=5000):
+        verdict_id = verdict_of[item.claim_id]
+        positions[verdict_id] = positions.get(verdict_id, 0) + 1
+        cited.append(
+            CitedEvidence(
+                verdict_id=verdict_id,
+                evidence_id=item.pk,
+                source_id=item.source_id,
+                stance=item.stance,
+                excerpt=item.excerpt,
+                excerpt_verified=item.excerpt_verified,
+                note=item.note,
+                position=positions[verdict_id],
+            )
+        )
+    CitedEvidence.objects.bulk_create(cited, batch_size=5000)

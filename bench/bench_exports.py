@@ -50,6 +50,7 @@ def make_data(target: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from bench import _django
     from claims.models import Article, Claim, Evidence, Rating, Source, Verdict
 
     reviewer, _ = User.objects.get_or_create(username="bench-reviewer", defaults={"first_name": "Rita"})
@@ -134,6 +135,7 @@ def make_data(target: int) -> None:
             for k in range(1 + i % 3)
         ]
         Evidence.objects.bulk_create(evidence, batch_size=5000)
+    _django.cite_evidence_of_published_verdicts()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

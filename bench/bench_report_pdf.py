@@ -88,6 +88,7 @@ def main(argv=None) -> int:
 
     _django.empty_database()
     make_claims(args.claims)
+    _django.cite_evidence_of_published_verdicts()
     user = get_user_model().objects.get(username="bench-editor")
     pdf = format_module("pdf")
 

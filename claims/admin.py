@@ -8,6 +8,7 @@ from claims.choices import ApiScope, WebhookEvent
 from claims.errors import InputRejected
 from claims.models import (
     Article,
+    CitedEvidence,
     Claim,
     Comment,
     Evidence,
@@ -65,12 +66,26 @@ class RatingAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["label"]}
 
 
+class CitedEvidenceInline(admin.TabularInline):
+    """What a published verdict cited when approved: a record, written by publishing and never edited."""
+
+    model = CitedEvidence
+    fields = ["position", "stance", "source", "excerpt", "excerpt_verified", "evidence"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Verdict)
 class VerdictAdmin(SimpleHistoryAdmin):
     list_display = ["claim", "revision", "rating", "status", "author", "approver", "published_at"]
     list_filter = ["status", "rating"]
     raw_id_fields = ["claim", "author", "approver"]
     readonly_fields = ["version"]
+    inlines = [CitedEvidenceInline]
 
 
 @admin.register(Comment)

@@ -258,6 +258,35 @@ class Verdict(models.Model):
         return f"{self.rating} (rev. {self.revision})"
 
 
+class CitedEvidence(models.Model):
+    """A piece of evidence as a published verdict cited it: copied from the claim's evidence on approval.
+
+    A published verdict changes only through a new revision, and so do the sources it rests on. Evidence
+    added, corrected or withdrawn on the claim afterwards is work towards the next revision: the public page,
+    ClaimReview and every report of the published verdict show this record instead.
+    """
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="cited_evidence")
+    # The claim's evidence it was copied from; empty once that has been withdrawn.
+    evidence = models.ForeignKey(Evidence, null=True, on_delete=models.SET_NULL, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    stance = models.CharField(max_length=10, choices=Stance.choices)
+    excerpt = models.TextField(blank=True)
+    excerpt_verified = models.BooleanField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["verdict_id", "position"]
+        verbose_name_plural = "cited evidence"
+        constraints = [
+            models.UniqueConstraint(fields=["verdict", "position"], name="cited_evidence_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.source}"
+
+
 class Comment(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from claims.models import Article, Claim, Comment, Evidence, Job, Rating, Source, Verdict
+from claims.services.verdicts import cite_claim_evidence
 
 PASSWORD = "correct horse battery staple"
 
@@ -98,7 +99,19 @@ class VerdictFactory(factory.django.DjangoModelFactory):
             if kwargs.get("approver") is None:
                 kwargs["approver"] = UserFactory()
             kwargs.setdefault("published_at", timezone.now())
-        return super()._create(model_class, *args, **kwargs)
+        verdict = super()._create(model_class, *args, **kwargs)
+        if verdict.status == "published":
+            # As approving does: the verdict cites the claim's evidence as it stands (create that first).
+            cite_claim_evidence(verdict=verdict)
+        return verdict
+
+
+def cited_as_published(verdict: Verdict) -> Verdict:
+    """Make a published verdict cite its claim's evidence as it stands now, as if all of it had been there
+    when the verdict was approved (for specifications that add evidence after making the verdict)."""
+    verdict.cited_evidence.all().delete()
+    cite_claim_evidence(verdict=verdict)
+    return verdict
 
 
 class JobFactory(factory.django.DjangoModelFactory):

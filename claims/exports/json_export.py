@@ -18,6 +18,7 @@ import orjson
 
 from claims.exports import Report
 from claims.exports.entry_values import is_public, public_verdict_url, report_status
+from claims.models import CitedEvidence, Evidence
 from claims.selectors.reports import ReportEntry
 
 CONTENT_TYPE = "application/json"
@@ -80,7 +81,7 @@ def entry_object(entry: ReportEntry, base_url: str) -> dict:
         },
         "evidence": [
             {
-                "id": evidence.pk,
+                "id": _evidence_id(evidence),
                 "stance": evidence.stance,
                 "excerpt": evidence.excerpt,
                 "excerpt_verified": evidence.excerpt_verified,
@@ -99,6 +100,12 @@ def entry_object(entry: ReportEntry, base_url: str) -> dict:
             for evidence in entry.evidence
         ],
     }
+
+
+def _evidence_id(evidence: Evidence | CitedEvidence) -> int | None:
+    """The id of the claim's evidence: a published verdict's cited copy names the row it was copied from
+    (None once that was withdrawn)."""
+    return evidence.evidence_id if isinstance(evidence, CitedEvidence) else evidence.pk
 
 
 def render(report: Report) -> Iterator[bytes]:

@@ -13,7 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 from claims.choices import AnchorState, VerdictStatus
-from claims.models import Claim, Evidence, Verdict
+from claims.models import CitedEvidence, Claim, Verdict
 from claims.text.splitting import split_sentences
 
 INDEX_PAGE_SIZE = 20
@@ -58,12 +58,13 @@ def public_verdicts_for_datafeed(*, chunk_size: int = FEED_CHUNK_SIZE) -> Iterat
 
 
 def public_verdict(*, verdict_id: int) -> Verdict | None:
-    """A published verdict with its claim's evidence (each with its source); None for any other id."""
-    evidence = Evidence.objects.select_related("source").order_by("created_at", "id")
+    """A published verdict with the evidence it cited when approved (each with its source; CitedEvidence);
+    None for any other id."""
     verdict = published_verdicts().filter(pk=verdict_id).first()
     if verdict is None:
         return None
-    verdict.public_evidence = list(evidence.filter(claim_id=verdict.claim_id))
+    cited = CitedEvidence.objects.filter(verdict_id=verdict.pk).select_related("source")
+    verdict.public_evidence = list(cited.defer("source__archived_text").order_by("position"))
     return verdict
 
 

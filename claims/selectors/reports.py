@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from claims.choices import OPEN_VERDICT_STATUSES, VerdictStatus
 from claims.editing import person_name
-from claims.models import Article, Claim, Evidence, Rating, Verdict
+from claims.models import Article, CitedEvidence, Claim, Evidence, Rating, Verdict
 from claims.selectors.visibility import partner_of, visible_claims
 
 CHUNK_SIZE = 500
@@ -72,7 +72,8 @@ class ReportEntry:
     claim: Claim
     verdict: Verdict | None
     is_draft: bool
-    evidence: list[Evidence] = field(default_factory=list)
+    # A published verdict's cited evidence; for a draft or no verdict, the claim's evidence as it stands.
+    evidence: list[CitedEvidence] | list[Evidence] = field(default_factory=list)
     # How the report names the verdict's reviewer and approver: in full for the workbench's own people, as the
     # public pages do (first name, else user name) for a partner's key.
     reviewer: str = ""
@@ -135,7 +136,8 @@ def report_entries(
     (marked as a draft) or none. A published verdict whose claim also has an open revision is reported as
     published: the revision is work in progress.
 
-    Four queries per chunk (the claims, their articles, verdicts and evidence with its sources), plus one
+    Four queries per chunk (the claims, their articles, verdicts and the evidence the published ones cite,
+    with its sources; an internal report's drafts add one for their claims' evidence), plus one
     for the rating scale and one per chunk that names people not met before. The rows everything points at
     are shared, not built again for each claim: a chunk of claims of one article builds one article, and
     the scale and the people are built once per report. Their long texts (an article's text and HTML, a
@@ -169,14 +171,29 @@ def _chunk_entries(
     verdicts_of: dict[int, list[Verdict]] = {}
     for verdict in Verdict.objects.filter(claim_id__in=ids, status__in=statuses).order_by("-revision"):
         verdicts_of.setdefault(verdict.claim_id, []).append(verdict)
+    reported = {claim_id: _reported(verdicts) for claim_id, verdicts in verdicts_of.items()}
+    # A published verdict's entry lists the evidence it cited when approved; any other entry (a draft or no
+    # verdict yet, in internal reports only) lists the claim's evidence as it stands.
+    cited_of: dict[int, list[CitedEvidence]] = {}
+    if published_ids := [v.pk for v in reported.values() if v.status == VerdictStatus.PUBLISHED]:
+        for cited in (
+            CitedEvidence.objects.filter(verdict_id__in=published_ids)
+            .select_related("source")
+            .defer("source__archived_text")
+            .order_by("position")
+        ):
+            cited_of.setdefault(cited.verdict_id, []).append(cited)
     evidence_of: dict[int, list[Evidence]] = {}
-    for evidence in (
-        Evidence.objects.filter(claim_id__in=ids)
-        .select_related("source")
-        .defer("source__archived_text")
-        .order_by("created_at", "id")
-    ):
-        evidence_of.setdefault(evidence.claim_id, []).append(evidence)
+    if working := [
+        c.pk for c in chunk if getattr(reported.get(c.pk), "status", None) != VerdictStatus.PUBLISHED
+    ]:
+        for evidence in (
+            Evidence.objects.filter(claim_id__in=working)
+            .select_related("source")
+            .defer("source__archived_text")
+            .order_by("created_at", "id")
+        ):
+            evidence_of.setdefault(evidence.claim_id, []).append(evidence)
     wanted = {v.author_id for vs in verdicts_of.values() for v in vs}
     wanted |= {v.approver_id for vs in verdicts_of.values() for v in vs if v.approver_id is not None}
     if missing := wanted - people.keys():
@@ -189,19 +206,28 @@ def _chunk_entries(
             verdict.rating = ratings[verdict.rating_id]
             verdict.author = people[verdict.author_id]
             verdict.approver = people.get(verdict.approver_id)
-        published = next((v for v in verdicts if v.status == VerdictStatus.PUBLISHED), None)
-        verdict = published or next(iter(verdicts), None)
-        evidence = evidence_of.get(claim.pk, [])
-        for item in evidence:
-            item.claim = claim
+        verdict = reported.get(claim.pk)
+        is_draft = verdict is not None and verdict.status != VerdictStatus.PUBLISHED
+        if verdict is not None and not is_draft:
+            evidence = cited_of.get(verdict.pk, [])
+        else:
+            evidence = evidence_of.get(claim.pk, [])
+            for item in evidence:
+                item.claim = claim
         yield ReportEntry(
             claim=claim,
             verdict=verdict,
-            is_draft=verdict is not None and verdict.status != VerdictStatus.PUBLISHED,
+            is_draft=is_draft,
             evidence=evidence,
             reviewer=name(verdict.author) if verdict is not None else "",
             approver=name(verdict.approver) if verdict is not None and verdict.approver else "",
         )
+
+
+def _reported(verdicts: list[Verdict]) -> Verdict | None:
+    """The verdict an entry reports, of its claim's (newest first): the published one, else the open one."""
+    published = next((v for v in verdicts if v.status == VerdictStatus.PUBLISHED), None)
+    return published or next(iter(verdicts), None)
 
 
 def report_count(*, user, selection: ReportSelection, with_drafts: bool = False) -> int:

@@ -23,7 +23,7 @@ from claims.choices import OPEN_VERDICT_STATUSES, VerdictStatus
 from claims.editing import GONE, conflict, lock_for_edit, save_edit
 from claims.errors import InputRejected
 from claims.lifecycle import VERDICT_EDITABLE, ClaimEvent, VerdictEvent, claim_apply, verdict_apply
-from claims.models import Claim, Rating, Verdict
+from claims.models import CitedEvidence, Claim, Evidence, Rating, Verdict
 from claims.services import coverage, webhooks
 from claims.services.claims import claim_start_work
 from claims.services.comments import comment_add
@@ -168,9 +168,32 @@ def verdict_approve(*, verdict: Verdict, user, expected_version: int) -> Verdict
     verdict.approver = user
     verdict.published_at = timezone.now()
     save_edit(verdict, user)
+    cite_claim_evidence(verdict=verdict)
     webhooks.webhooks_verdict_published(verdict=verdict)
     transaction.on_commit(functools.partial(_verdict_published, verdict.pk))
     return verdict
+
+
+def cite_claim_evidence(*, verdict: Verdict) -> list[CitedEvidence]:
+    """Record the claim's evidence as it stands, as the evidence the verdict being published cites.
+
+    Part of publishing (in its transaction, the claim locked): what the claim gains or loses afterwards
+    changes the next revision, not this one. See CitedEvidence.
+    """
+    evidence = Evidence.objects.filter(claim_id=verdict.claim_id).order_by("created_at", "id")
+    return CitedEvidence.objects.bulk_create(
+        CitedEvidence(
+            verdict=verdict,
+            evidence=item,
+            source_id=item.source_id,
+            stance=item.stance,
+            excerpt=item.excerpt,
+            excerpt_verified=item.excerpt_verified,
+            note=item.note,
+            position=position,
+        )
+        for position, item in enumerate(evidence, start=1)
+    )
 
 
 def _verdict_published(verdict_id: int) -> None:

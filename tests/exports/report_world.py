@@ -49,18 +49,7 @@ def make_world(alice, bob, carol) -> World:
     Claim.objects.filter(pk=published.pk).update(status="published", claimant="The mayor")
     Claim.objects.filter(pk=drafted.pk).update(status="in_review")
     published.refresh_from_db()
-    verdict = VerdictFactory(
-        claim=published,
-        status="published",
-        rating=rating("false"),
-        summary="The budget cost 3.2 million euros.",
-        rationale="The **official** figures say [3.2 million](https://stats.example/budget).",
-        author=alice,
-        approver=carol,
-        submitted_at=SUBMITTED,
-        published_at=PUBLISHED,
-    )
-    draft = VerdictFactory(claim=drafted, rating=rating("true"), summary="Work in progress.", author=bob)
+    # The evidence comes first: publishing records what the verdict cites.
     evidence = [
         EvidenceFactory(
             claim=published,
@@ -78,6 +67,18 @@ def make_world(alice, bob, carol) -> World:
             excerpt="",
         ),
     ]
+    verdict = VerdictFactory(
+        claim=published,
+        status="published",
+        rating=rating("false"),
+        summary="The budget cost 3.2 million euros.",
+        rationale="The **official** figures say [3.2 million](https://stats.example/budget).",
+        author=alice,
+        approver=carol,
+        submitted_at=SUBMITTED,
+        published_at=PUBLISHED,
+    )
+    draft = VerdictFactory(claim=drafted, rating=rating("true"), summary="Work in progress.", author=bob)
     return World(article, published, drafted, unchecked, verdict, draft, evidence)
 
 

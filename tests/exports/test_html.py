@@ -18,6 +18,7 @@ from tests.factories import (
     SourceFactory,
     VerdictFactory,
     budget_claims,
+    cited_as_published,
     rating,
 )
 
@@ -104,6 +105,7 @@ def test_sources_come_with_stance_excerpt_archive_date_and_the_people(budget, ca
         fetched_at=timezone.now(),
     )
     EvidenceFactory(claim=claims[1], source=source, stance="refutes", excerpt="totals 5 million euros")
+    cited_as_published(verdicts[1])
     html = html_of(carol)
 
     entry = entries_of(html)[1]
@@ -170,6 +172,7 @@ def test_what_people_wrote_is_escaped_and_rationales_sanitised(alice, carol):
     )
     source = SourceFactory(title="<b onmouseover=alert(3)>Title</b>", url="javascript:alert(6)")
     EvidenceFactory(claim=claim, source=source, excerpt="</blockquote><script>x()</script>")
+    cited_as_published(verdict)
     html = html_of(carol)
 
     assert "<script" not in html and "<img" not in html and "<svg onload" not in html

@@ -30,15 +30,6 @@ def seed_report(seed_text, alice, carol):
     """The seed article with six published verdicts, two sources each; its report, as carol makes it."""
     article = article_ingest_text(text=seed_text, user=alice).article
     for claim, slug in zip(article.claims.order_by("start")[:6], RATINGS, strict=True):
-        VerdictFactory(
-            claim=claim,
-            status="published",
-            author=alice,
-            approver=carol,
-            rating=rating(slug),
-            summary=f"What the sources say about claim {claim.pk}.",
-            rationale="The delegation's visit is **documented**.\n\n" + "A paragraph of reasoning. " * 40,
-        )
         for n, stance in enumerate(["supports", "context"]):
             source = SourceFactory(
                 title=f"Wire report {claim.pk}-{n}",
@@ -50,6 +41,15 @@ def seed_report(seed_text, alice, carol):
             EvidenceFactory(
                 claim=claim, source=source, stance=stance, excerpt="The delegation arrived in Moscow."
             )
+        VerdictFactory(
+            claim=claim,
+            status="published",
+            author=alice,
+            approver=carol,
+            rating=rating(slug),
+            summary=f"What the sources say about claim {claim.pk}.",
+            rationale="The delegation's visit is **documented**.\n\n" + "A paragraph of reasoning. " * 40,
+        )
     return build_report(user=carol, selection=ReportSelection(article_id=article.pk))
 
 

@@ -16,7 +16,14 @@ from claims.selectors.public import (
     public_verdict,
     public_verdicts_for_datafeed,
 )
-from tests.factories import ArticleFactory, ClaimFactory, EvidenceFactory, VerdictFactory, budget_claims
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    VerdictFactory,
+    budget_claims,
+    cited_as_published,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,15 +83,23 @@ def test_a_page_of_the_index_takes_the_same_queries_whatever_its_size(per_page):
 def test_one_published_verdict_comes_with_its_evidence_in_two_queries(verdicts):
     older, _ = verdicts
     cited = [EvidenceFactory(claim=older.claim, stance=s) for s in ("refutes", "context")]
+    cited_as_published(older)
 
     with CaptureQueriesContext(connection) as queries:
         verdict = public_verdict(verdict_id=older.pk)
-        [(e.stance, e.source.url) for e in verdict.public_evidence]
+        shown = [(e.evidence_id, e.stance, e.source.url) for e in verdict.public_evidence]
         (verdict.claim.article.text, verdict.rating.label, verdict.approver.username)
 
     assert verdict == older
-    assert verdict.public_evidence == cited
+    assert shown == [(e.pk, e.stance, e.source.url) for e in cited]
     assert len(queries) == 2
+
+
+def test_evidence_added_to_the_claim_after_publication_waits_for_the_next_revision(verdicts):
+    older, _ = verdicts
+    EvidenceFactory(claim=older.claim, stance="supports", excerpt="Arrived later.")
+
+    assert public_verdict(verdict_id=older.pk).public_evidence == []
 
 
 @pytest.mark.parametrize("status", ["draft", "submitted", "returned", "superseded"])

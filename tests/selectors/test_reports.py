@@ -26,9 +26,9 @@ def claims(article):
     """The budget article's three claims: the first published (rated false, with two sources), the second
     with a draft, the third with nothing."""
     first, second, third = budget_claims(article)
-    VerdictFactory(claim=first, status="published", rating=rating("false"))
     EvidenceFactory(claim=first, stance="refutes")
     EvidenceFactory(claim=first, stance="supports")
+    VerdictFactory(claim=first, status="published", rating=rating("false"))
     VerdictFactory(claim=second, status="draft", summary="Not finished.")
     CommentFactory(claim=first, body="Internal: ask the desk.")
     return first, second, third
@@ -47,6 +47,32 @@ def test_a_public_report_holds_the_published_verdicts_only(carol, claims):
     assert [e.claim for e in report] == [first]
     assert report[0].verdict.status == "published" and not report[0].is_draft
     assert [e.stance for e in report[0].evidence] == ["refutes", "supports"]
+
+
+def test_a_published_verdict_reports_the_evidence_it_cited_not_what_came_after(carol, claims):
+    first, _, _ = claims
+    refuting, supporting = first.evidence.order_by("created_at", "id")
+    EvidenceFactory(claim=first, stance="context", excerpt="Found after publication.")
+    supporting.excerpt = "Corrected after publication."
+    supporting.save()
+    refuting.delete()
+
+    (entry,) = entries(carol)
+
+    assert [(e.stance, e.excerpt) for e in entry.evidence] == [
+        ("refutes", "A quoted passage."),
+        ("supports", "A quoted passage."),
+    ]
+    assert entry.evidence[0].evidence is None  # withdrawn from the claim since; the citation stays
+
+
+def test_a_draft_reports_its_claims_evidence_as_it_stands(carol, claims):
+    _, second, _ = claims
+    EvidenceFactory(claim=second, stance="context", excerpt="Just found.")
+
+    entry = entries(carol, with_drafts=True)[1]
+
+    assert entry.is_draft and [(e.stance, e.excerpt) for e in entry.evidence] == [("context", "Just found.")]
 
 
 def test_an_internal_report_asked_for_drafts_marks_each_draft(carol, claims):

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 
 from claims.errors import EditConflict, InputRejected
 from claims.models import Comment, Verdict
+from claims.services.evidence import evidence_add_manual, evidence_delete, evidence_edit
 from claims.services.verdicts import (
     ReviewRefused,
     verdict_approve,
@@ -299,6 +300,40 @@ def test_a_published_verdict_changes_only_through_a_new_revision(claim, alice, c
     assert snapshot(claim) == before
     verdict.refresh_from_db()
     assert verdict.summary == "The figure is wrong."
+
+
+def cited(verdict) -> list[tuple[str, str]]:
+    return [(c.stance, c.excerpt) for c in verdict.cited_evidence.order_by("position")]
+
+
+def test_a_published_verdict_cites_the_evidence_it_was_approved_with_until_a_new_revision(
+    claim, alice, bob, carol
+):
+    first = evidence_add_manual(
+        claim=claim, title="Audit", stance="refutes", excerpt="9 million.", user=alice
+    )
+    verdict = published(claim, alice, carol)
+    evidence_add_manual(claim=claim, title="Minutes", stance="context", excerpt="Later.", user=bob)
+    evidence_edit(
+        evidence=first, stance="refutes", excerpt="9.1 million.", note="", user=alice, expected_version=1
+    )
+
+    assert cited(verdict) == [("refutes", "9 million.")]
+    revision = verdict_revise(claim=claim, user=bob)
+    revision = verdict_submit(verdict=revision, user=bob, expected_version=revision.version)
+    revision = verdict_approve(verdict=revision, user=carol, expected_version=revision.version)
+    assert cited(revision) == [("refutes", "9.1 million."), ("context", "Later.")]
+    assert cited(verdict) == [("refutes", "9 million.")]  # the superseded revision keeps its record
+
+
+def test_withdrawn_evidence_stays_cited_by_the_verdict_published_with_it(claim, alice, carol):
+    evidence = evidence_add_manual(claim=claim, title="Audit", stance="refutes", excerpt="9 m.", user=alice)
+    verdict = published(claim, alice, carol)
+
+    evidence_delete(evidence=evidence, user=alice, expected_version=evidence.version)
+
+    (citation,) = verdict.cited_evidence.all()
+    assert (citation.evidence, citation.source.title, citation.excerpt) == (None, "Audit", "9 m.")
 
 
 def test_revise_is_refused_while_a_revision_is_open(claim, alice, bob, carol):

@@ -22,6 +22,7 @@ from tests.factories import (
     UserFactory,
     VerdictFactory,
     budget_claims,
+    cited_as_published,
     rating,
 )
 
@@ -69,6 +70,7 @@ def verdict(article):
     )
     EvidenceFactory(claim=second, source=archived, stance="refutes", excerpt="Total: 9.0 million euros.")
     EvidenceFactory(claim=second, stance="context", excerpt="Costs rose in 2025.", note="internal note 7731")
+    cited_as_published(published)
     CommentFactory(claim=second, body=SECRETS[0])
     VerdictFactory(claim=third, status="draft", summary=SECRETS[2])
     return published
@@ -130,6 +132,12 @@ def test_the_sources_show_stance_excerpt_link_and_archive_date_but_no_internal_p
     assert "We archived a copy of this page on" in html and "7 Jan 2026" in html
     assert "/sources/" not in html  # the archived copy is a workbench page: not linked
     assert "internal note 7731" not in html
+
+
+def test_evidence_found_after_publication_is_not_shown_until_a_new_revision_is_published(client, verdict):
+    EvidenceFactory(claim=verdict.claim, stance="supports", excerpt="Found the week after.")
+
+    assert "Found the week after." not in page(client, verdict)
 
 
 def test_reviewer_and_approver_are_named_by_first_name_or_user_name_with_the_dates(client, verdict):
@@ -238,7 +246,7 @@ def hostile_verdict():
         rationale=f"{XSS}\n\n<script>alert(2)</script> text",
     )
     EvidenceFactory(claim=claim, source=SourceFactory(title=XSS, publisher=XSS), excerpt=XSS)
-    return verdict
+    return cited_as_published(verdict)
 
 
 def test_markup_in_claim_rationale_and_sources_is_shown_as_text(client, hostile_verdict):
