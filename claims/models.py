@@ -5,6 +5,7 @@ article's text is replaced (re-fetched or corrected) its claims are re-anchored 
 (claims/services/claims.py), never edited in place by hand.
 """
 
+import re
 import uuid
 
 from django.conf import settings
@@ -37,6 +38,17 @@ from claims.choices import (
 User = settings.AUTH_USER_MODEL
 # The one rule for a rating's colour: it is written into style and SVG attributes, so only #rrggbb.
 HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
+FALLBACK_COLOUR = "#6b7280"
+_HEX_COLOUR = re.compile(HEX_COLOUR)
+
+
+def safe_colour(colour: str | None) -> str:
+    """`colour` if it is a plain hex colour, else grey: what may go into a style or SVG attribute.
+
+    A rating's colour is validated on input, but a bulk update or a hand-edited row skips validators, and
+    the colour is rendered unescaped into CSS (where escaping does not help).
+    """
+    return colour if _HEX_COLOUR.match(colour or "") else FALLBACK_COLOUR
 
 
 class Article(models.Model):
@@ -196,6 +208,11 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def display_colour(self) -> str:
+        """The colour to draw with (templates use this, never `colour` itself)."""
+        return safe_colour(self.colour)
 
 
 class Verdict(models.Model):

@@ -9,15 +9,11 @@ Ratings' labels and colours are edited by admins, so every text is escaped and a
 plain hex colour is drawn grey.
 """
 
-import re
 from dataclasses import dataclass
 
 from django.utils.html import escape
 
-from claims.models import Rating
-
-HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
-FALLBACK_COLOUR = "#6b7280"
+from claims.models import Rating, safe_colour
 
 WIDTH = 640
 ROW_HEIGHT = 28
@@ -40,11 +36,6 @@ class Bar:
     share: float  # of all counted entries, 0–1
     colour: str
     width: float  # in chart units
-
-
-def safe_colour(colour: str) -> str:
-    """`colour` if it is a plain hex colour (safe in an attribute or a style), else grey."""
-    return colour if HEX_COLOUR.fullmatch(colour or "") else FALLBACK_COLOUR
 
 
 def chart_bars(distribution: list[tuple[Rating, int]]) -> list[Bar]:

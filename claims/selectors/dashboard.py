@@ -4,7 +4,6 @@ Each function issues a fixed number of queries however many claims and verdicts 
 """
 
 import datetime
-import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -12,13 +11,11 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from claims.choices import AnchorState, ClaimStatus, VerdictStatus
-from claims.models import HEX_COLOUR, Claim, Verdict
+from claims.models import Claim, Verdict, safe_colour
 
 QUEUE_LENGTH = 20
 RECENTLY_PUBLISHED_LENGTH = 10
 CHART_WEEKS = 12
-_HEX_COLOUR = re.compile(HEX_COLOUR)
-_FALLBACK_COLOUR = "#6b7280"
 
 CLOSED_STATUSES = (ClaimStatus.PUBLISHED, ClaimStatus.DISMISSED)
 
@@ -102,11 +99,6 @@ class VerdictChart:
         return sum(week.total for week in self.weeks)
 
 
-def _safe_colour(colour: str) -> str:
-    # The colour goes into SVG attributes and inline styles; accept only a hex colour.
-    return colour if _HEX_COLOUR.match(colour or "") else _FALLBACK_COLOUR
-
-
 def verdicts_per_week(*, weeks: int = CHART_WEEKS, today: datetime.date | None = None) -> VerdictChart:
     """Verdicts published per week (Monday to Sunday) for the last `weeks` weeks, by rating.
 
@@ -142,7 +134,7 @@ def verdicts_per_week(*, weeks: int = CHART_WEEKS, today: datetime.date | None =
             ChartRating(
                 pk=row["rating_id"],
                 label=row["rating__label"],
-                colour=_safe_colour(row["rating__colour"]),
+                colour=safe_colour(row["rating__colour"]),
                 order=row["rating__order"],
             ),
         )

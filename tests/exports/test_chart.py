@@ -4,8 +4,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from claims.exports.chart import FALLBACK_COLOUR, distribution_svg
-from claims.models import Rating
+from claims.exports.chart import distribution_svg
+from claims.models import FALLBACK_COLOUR, Rating
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.exports.claimreview import claimreview
+from claims.models import Rating
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -111,6 +112,14 @@ def test_the_rating_shows_its_colour_and_its_label(client, verdict):
     html = page(client, verdict)
 
     assert 'style="background: #dc2626">Rating: False</span>' in html
+
+
+def test_a_colour_that_escaped_validation_is_drawn_grey_on_the_page_and_the_index(client, verdict):
+    Rating.objects.filter(pk=verdict.rating_id).update(colour="0;}<b>x")  # seven characters, as the column
+
+    for html in (page(client, verdict), client.get(reverse("public_index")).content.decode()):
+        assert "0;}" not in html
+        assert "background: #6b7280" in html
 
 
 def test_the_rationale_is_rendered_markdown(client, verdict):
