@@ -8,6 +8,7 @@ from claims.choices import ApiScope, WebhookEvent
 from claims.errors import InputRejected
 from claims.models import (
     Article,
+    CheckworthinessModel,
     CitedEvidence,
     Claim,
     Comment,
@@ -22,6 +23,7 @@ from claims.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from claims.services import checkworthiness as checkworthiness_services
 from claims.services import partners as partner_services
 from claims.services import webhooks as webhook_services
 
@@ -370,3 +372,90 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         )
         if refused:
             self.message_user(request, "Not redelivered: " + " ".join(refused), messages.WARNING)
+
+
+# --- check-worthiness models (claims/services/checkworthiness.py) -------------------------------------------
+
+
+class CheckworthinessModelForm(forms.ModelForm):
+    """Registering a model: its directory only; everything else is read from the directory."""
+
+    class Meta:
+        model = CheckworthinessModel
+        fields = ["directory"]
+        help_texts = {"directory": "A directory train_checkworthiness wrote (its version directory)."}
+
+    def clean_directory(self):
+        directory = self.cleaned_data["directory"]
+        from claims.text.checkworthiness_model import ModelError, load
+
+        try:
+            load(directory)
+        except ModelError as error:
+            raise forms.ValidationError(f"That model cannot be used: {error}") from None
+        return directory
+
+
+@admin.register(CheckworthinessModel)
+class CheckworthinessModelAdmin(admin.ModelAdmin):
+    """The trained models: register one by its directory, activate it (open claims are re-scored in the
+    background), or go back to the rule scorer."""
+
+    list_display = ["version", "is_active", "cv_f1", "threshold", "examples", "trained_at", "activated_at"]
+    actions = ["activate", "back_to_rules"]
+    readonly_fields = [
+        "version",
+        "trained_at",
+        "cv_f1",
+        "threshold",
+        "examples",
+        "is_active",
+        "activated_at",
+        "activated_by",
+        "card",
+    ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = CheckworthinessModelForm
+            kwargs["fields"] = ["directory"]
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["directory"] if obj is None else ["directory", *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["directory", *self.readonly_fields]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        try:
+            registered = checkworthiness_services.model_register(directory=form.cleaned_data["directory"])
+        except InputRejected as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        obj.pk = registered.pk
+        obj.refresh_from_db()
+
+    @admin.action(description="Activate the selected model (re-scores the open claims in the background)")
+    def activate(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one model to activate.", messages.ERROR)
+            return
+        try:
+            job = checkworthiness_services.model_activate(model=queryset.get(), user=request.user)
+        except InputRejected as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        self.message_user(request, f"Activated; open claims are being re-scored (job {job.pk}).")
+
+    @admin.action(description="Go back to the rule scorer (no trained model)")
+    def back_to_rules(self, request, queryset):
+        job = checkworthiness_services.model_deactivate(user=request.user)
+        if job is None:
+            self.message_user(request, "No model was active: the rule scorer already scores.")
+        else:
+            self.message_user(
+                request, f"The rule scorer scores again; open claims are re-scored (job {job.pk})."
+            )

@@ -79,6 +79,7 @@ class JobKind(models.TextChoices):
     DELIVER_WEBHOOK = "deliver_webhook", "Deliver a webhook"
     FETCH_FEED_PAGE = "fetch_feed_page", "Fetch a feed item's page"
     EXPORT_REPORT = "export_report", "Export a verdict report"
+    SCORE_CLAIMS = "score_claims", "Score claims with the check-worthiness model"
 
 
 class JobStatus(models.TextChoices):

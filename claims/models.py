@@ -78,6 +78,38 @@ class Article(models.Model):
         return self.title or self.text[:80]
 
 
+class CheckworthinessModel(models.Model):
+    """A trained check-worthiness model (a directory `train_checkworthiness` wrote) the workbench knows of.
+
+    At most one is active: new and open claims are scored with it (claims/services/checkworthiness.py);
+    with none active, the transparent rule scorer scores. The row keeps what the directory's metrics say,
+    so the admin page and the weekly retraining can compare models without loading them.
+    """
+
+    directory = models.CharField(max_length=500, unique=True)
+    version = models.CharField(max_length=100)
+    trained_at = models.DateTimeField()
+    cv_f1 = models.FloatField(help_text="Cross-validated F1(Yes) on its own training data.")
+    threshold = models.FloatField(help_text="Its decision threshold, chosen by cross-validation.")
+    examples = models.PositiveIntegerField()
+    card = models.TextField(blank=True)
+    is_active = models.BooleanField(default=False)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    activated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="one_active_checkworthiness_model"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Model {self.version} (F1 {self.cv_f1:.3f}{', active' if self.is_active else ''})"
+
+
 class Claim(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
     start = models.PositiveIntegerField()
@@ -92,8 +124,14 @@ class Claim(models.Model):
     checkworthiness = models.FloatField(default=0.0)
     kind = models.CharField(max_length=16, choices=ClaimKind.choices, default=ClaimKind.OTHER)
     reasons = models.JSONField(default=list, blank=True)
+    # The trained model that gave `checkworthiness`; empty: the rule scorer (claims/text/checkworthiness.py).
+    scored_by = models.ForeignKey(
+        CheckworthinessModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.NEW)
     dismissed_reason = models.TextField(blank=True)
+    # Dismissed as not worth checking (a "No" label for training), rather than for another reason.
+    not_checkworthy = models.BooleanField(default=False)
     # Who made the claim (a politician, an organisation…), when the article says: ClaimReview's
     # itemReviewed.author. The article's author reported it; they are not the claimant.
     claimant = models.CharField(max_length=200, blank=True)

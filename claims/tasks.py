@@ -6,6 +6,8 @@ from celery import shared_task
 from celery.signals import worker_process_init
 from django.conf import settings
 
+from claims.errors import InputRejected
+from claims.services.checkworthiness import model_retrain
 from claims.services.coverage import coverage_warm_up
 from claims.services.feeds import feeds_poll_due
 from claims.services.jobs import job_run, jobs_sweep
@@ -36,6 +38,16 @@ def poll_due_feeds() -> int:
 def deliver_due_webhooks() -> int:
     # Beat runs this every WEBHOOK_CHECK_SECONDS; each due delivery becomes a deliver_webhook job.
     return webhooks_submit_due()
+
+
+@shared_task(name="claims.retrain_checkworthiness", ignore_result=True)
+def retrain_checkworthiness() -> dict | None:
+    # Beat runs this every CHECKWORTHINESS_RETRAIN_DAYS (weekly by default; beat does not run on `make run`).
+    try:
+        return model_retrain()
+    except InputRejected as error:  # too few labels yet, or an unreadable configured file: try next time
+        logger.warning("Check-worthiness retraining skipped: %s", error.message)
+        return None
 
 
 @worker_process_init.connect

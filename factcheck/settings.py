@@ -292,6 +292,13 @@ WEBHOOK_CHECK_SECONDS = envint("WEBHOOK_CHECK_SECONDS", 30)
 WEBHOOK_DISABLE_AFTER_FAILURES = envint("WEBHOOK_DISABLE_AFTER_FAILURES", 3)
 WEBHOOK_SECRET_OVERLAP_HOURS = envfloat("WEBHOOK_SECRET_OVERLAP_HOURS", 24)
 WEBHOOK_TIMEOUT = envfloat("WEBHOOK_TIMEOUT", 10)
+# Check-worthiness models (claims/services/checkworthiness.py): where the weekly retraining writes models,
+# the labelled files it trains on besides the reviewers' decisions, and how often it runs (0: never).
+CHECKWORTHINESS_MODEL_ROOT = Path(
+    env("CHECKWORTHINESS_MODEL_ROOT", str(BASE_DIR / "models" / "checkworthiness"))
+)
+CHECKWORTHINESS_TRAINING_FILES = envlist("CHECKWORTHINESS_TRAINING_FILES")
+CHECKWORTHINESS_RETRAIN_DAYS = envfloat("CHECKWORTHINESS_RETRAIN_DAYS", 7)
 CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {
         "task": "claims.sweep_jobs",
@@ -310,6 +317,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": WEBHOOK_CHECK_SECONDS},
     },
 }
+if CHECKWORTHINESS_RETRAIN_DAYS > 0:
+    CELERY_BEAT_SCHEDULE["retrain-checkworthiness"] = {
+        "task": "claims.retrain_checkworthiness",
+        "schedule": CHECKWORTHINESS_RETRAIN_DAYS * 86400,
+        "options": {"expires": 3600},
+    }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Who publishes the verdicts (ClaimReview's `author`, every report page) and where the public pages live:

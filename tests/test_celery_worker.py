@@ -299,3 +299,28 @@ def test_a_worker_killed_mid_suggestion_job_leaves_no_duplicate_suggestions(
     items = list(Suggestion.objects.filter(claim=claim).values_list("item_id", flat=True))
     assert items and len(items) == len(set(items)) == job.result["suggestions"]
     print(f"suggestion job: done {recovery:.1f} s after its worker was killed")
+
+
+def test_activating_a_model_re_scores_the_open_claims_on_a_worker(settings, workers, tmp_path):
+    from claims.services import checkworthiness
+    from tests.support.checkworthiness_data import LABELLED, text_label_csv
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    use_broker(settings, REDIS_URL)
+    labels = tmp_path / "labels.csv"
+    labels.write_text(text_label_csv(LABELLED), encoding="utf-8")
+    directory = checkworthiness.model_train(
+        inputs=[str(labels)], from_reviews=False, output=tmp_path
+    ).directory
+    claims = [ClaimFactory(), ClaimFactory(status="in_review")]
+    model = checkworthiness.model_register(directory=directory)
+
+    job = checkworthiness.model_activate(model=model)  # queued on commit (autocommit here)
+    workers(broker_url=REDIS_URL, allowed_host="127.0.0.1", pool="solo")
+
+    wait_until(lambda: Job.objects.get(pk=job.pk).is_finished, timeout=TIMEOUT, what="the worker")
+    job.refresh_from_db()
+    assert (job.status, job.result["scored"]) == (JobStatus.DONE, 2), job.error
+    for claim in claims:
+        claim.refresh_from_db()
+        assert claim.scored_by == model and any("trained model" in reason for reason in claim.reasons)

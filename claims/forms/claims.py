@@ -27,9 +27,17 @@ class DismissForm(VersionedForm):
     reason = forms.CharField(
         label="Reason for dismissing",
         max_length=REASON_MAX,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Give a reason for dismissing the claim."},
     )
+    # The one-click answer: not worth checking (a "No" for the check-worthiness model); no reason needed.
+    not_checkworthy = forms.BooleanField(label="Not check-worthy", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("reason") or "").strip() and not data.get("not_checkworthy"):
+            raise forms.ValidationError("Give a reason for dismissing the claim.")
+        return data
 
 
 class RestoreForm(VersionedForm):

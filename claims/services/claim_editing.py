@@ -15,13 +15,14 @@ from claims.errors import InputRejected
 from claims.lifecycle import ClaimEvent, claim_apply, claims_with_reviewer_work
 from claims.models import Article, Claim, Comment
 from claims.selectors.claim_editing import claim_neighbours
-from claims.services import coverage
+from claims.services import checkworthiness, coverage
 from claims.services.claims import claim_create_manual
 from claims.text.anchoring import TextQuoteSelector, make_selector, resolve_browser_selection
 from claims.text.checkworthiness import assess
 
 REASON_MAX = 2000
 NORMALISED_MAX = 2000
+NOT_CHECKWORTHY_REASON = "Not check-worthy."
 CLAIMANT_MAX = 200  # Claim.claimant's max_length
 
 # A claim whose verdict is with an editor or published is frozen for edits that would change what was judged.
@@ -56,6 +57,7 @@ def _set_span(claim: Claim, start: int, end: int) -> None:
     claim.checkworthiness = round(assessment.score, 4)
     claim.kind = assessment.kind
     claim.reasons = list(assessment.reasons)
+    claim.scored_by = None  # the rules' score, until an active model's job re-scores the new words
 
 
 def _span_taken(article_id: int, start: int, end: int, *, exclude: list[int]) -> bool:
@@ -90,8 +92,14 @@ def claim_create_from_selection(
 
 
 @transaction.atomic
-def claim_dismiss(*, claim: Claim, reason: str, user, expected_version: int) -> Claim:
+def claim_dismiss(
+    *, claim: Claim, reason: str, user, expected_version: int, not_checkworthy: bool = False
+) -> Claim:
+    """Set the claim aside, saying why. `not_checkworthy`: it is not worth checking (the one-click answer,
+    a "No" label for training the check-worthiness model); the reason may then be left out."""
     reason = (reason or "").strip()
+    if not reason and not_checkworthy:
+        reason = NOT_CHECKWORTHY_REASON
     if not reason:
         raise InputRejected("Give a reason for dismissing the claim.")
     if len(reason) > REASON_MAX:
@@ -99,6 +107,7 @@ def claim_dismiss(*, claim: Claim, reason: str, user, expected_version: int) -> 
     claim = _lock(claim, expected_version)
     claim_apply(claim, ClaimEvent.DISMISS)
     claim.dismissed_reason = reason
+    claim.not_checkworthy = bool(not_checkworthy)
     return save_edit(claim, user)
 
 
@@ -109,6 +118,7 @@ def claim_restore(*, claim: Claim, user, expected_version: int) -> Claim:
     worked_on = bool(claims_with_reviewer_work([claim], counting_dismissal=False))
     claim_apply(claim, ClaimEvent.RESTORE, worked_on=worked_on)
     claim.dismissed_reason = ""  # the reason stays in the claim's history
+    claim.not_checkworthy = False
     return save_edit(claim, user)
 
 
@@ -200,6 +210,7 @@ def claim_merge(
     second.delete()
     _set_span(first, start, end)
     coverage.coverage_claims_changed(claims=[first])
+    checkworthiness.checkworthiness_claims_changed(claim_ids=[first.pk])
     return save_edit(first, user)
 
 
@@ -228,6 +239,7 @@ def claim_split(*, claim: Claim, at: int, user, expected_version: int) -> tuple[
     claim.origin = ClaimOrigin.MANUAL  # reshaped by a reviewer: kept when the article's text changes
     first = save_edit(claim, user)
     coverage.coverage_claims_changed(claims=[first])
+    checkworthiness.checkworthiness_claims_changed(claim_ids=[first.pk])
     second = claim_create_manual(article=claim.article, start=second_start, end=old_end, user=user)
     return first, second
 

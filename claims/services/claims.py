@@ -10,7 +10,7 @@ from claims.editing import save_edit
 from claims.errors import InputRejected
 from claims.lifecycle import ClaimEvent, claim_apply, claims_with_reviewer_work
 from claims.models import Article, Claim
-from claims.services import coverage, webhooks
+from claims.services import checkworthiness, coverage, webhooks
 from claims.text.anchoring import TextQuoteSelector, make_selector, reanchor
 from claims.text.checkworthiness import assess
 from claims.text.extraction import content_hash
@@ -53,6 +53,7 @@ def article_split_claims(*, article: Article) -> list[Claim]:
     """Split a newly stored article into one claim per sentence, scored for check-worthiness."""
     made = bulk_create_with_history(_split_claims(article), Claim, default_user=article.ingested_by)
     webhooks.webhooks_claims_created(claims=made)
+    checkworthiness.checkworthiness_claims_changed(claim_ids=[claim.pk for claim in made])
     return made
 
 
@@ -88,6 +89,7 @@ def claim_create_manual(*, article: Article, start: int, end: int, user) -> Clai
         raise InputRejected("That exact span is already a claim.") from None
     coverage.coverage_claims_changed(claims=[claim])
     webhooks.webhooks_claims_created(claims=[claim])
+    checkworthiness.checkworthiness_claims_changed(claim_ids=[claim.pk])
     return claim
 
 
@@ -162,6 +164,7 @@ def article_replace_text(*, article: Article, text: str, user=None) -> ResplitOu
 
     added = bulk_create_with_history(_split_claims(article, skip=kept), Claim, default_user=user)
     webhooks.webhooks_claims_created(claims=added)
+    checkworthiness.checkworthiness_claims_changed(claim_ids=[claim.pk for claim in added])
     coverage.coverage_article_changed(article=article)
     return ResplitOutcome(**counts, added=len(added))
 

@@ -34,7 +34,17 @@ from claims import fetching
 from claims.choices import JobKind, JobStatus
 from claims.errors import InputRejected
 from claims.models import Job
-from claims.services import articles, coverage, exports, feeds, job_queue, retries, sources, webhooks
+from claims.services import (
+    articles,
+    checkworthiness,
+    coverage,
+    exports,
+    feeds,
+    job_queue,
+    retries,
+    sources,
+    webhooks,
+)
 from claims.services.ingest import article_ingest_url, canonicalise_url
 
 logger = logging.getLogger(__name__)
@@ -103,6 +113,7 @@ HANDLERS: dict[str, Handler] = {
     JobKind.FETCH_FEED_PAGE: Handler(run=feeds.feed_page_fetch_job, on_failed=feeds.feed_page_fetch_failed),
     JobKind.DELIVER_WEBHOOK: Handler(run=webhooks.webhook_delivery_job),
     JobKind.EXPORT_REPORT: Handler(run=exports.export_report_job),
+    JobKind.SCORE_CLAIMS: Handler(run=checkworthiness.score_claims_job),
 }
 
 

@@ -280,9 +280,16 @@ class TrainedModel:
         logits, _ = self._logits(list(texts), embeddings)
         return [float(p) for p in _sigmoid(logits)]
 
-    def explain(self, text: str, *, top: int = 5, neighbours: int = 3) -> Explanation:
-        """The transparent features and terms that moved the score most, and the closest labelled examples."""
-        vector = self.embedder.embed([text])
+    def explain(
+        self, text: str, *, top: int = 5, neighbours: int = 3, embedding: np.ndarray | None = None
+    ) -> Explanation:
+        """The transparent features and terms that moved the score most, and the closest labelled examples.
+
+        ``embedding`` is the sentence's vector from the packaged model, when it is already computed."""
+        if embedding is None:
+            vector = self.embedder.embed([text])
+        else:
+            vector = np.asarray(embedding, dtype=np.float32).reshape(1, -1)
         logits, parts = self._logits([text], vector)
         feature_parts = parts.get("features")
         features: list[tuple[str, float]] = []

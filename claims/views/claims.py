@@ -48,8 +48,14 @@ def claim_create(request, pk: int):
 
 def _dismiss(request, claim, data):
     services.claim_dismiss(
-        claim=claim, reason=data["reason"], user=request.user, expected_version=data["version"]
+        claim=claim,
+        reason=data["reason"],
+        not_checkworthy=data["not_checkworthy"],
+        user=request.user,
+        expected_version=data["version"],
     )
+    if data["not_checkworthy"]:
+        return "Claim dismissed as not check-worthy: the check-worthiness model learns from this.", claim
     return "Claim dismissed.", claim
 
 
@@ -61,7 +67,7 @@ claim_dismiss = claim_edit_view(
         apply=_dismiss,
         rows=lambda current, claim, data: [
             ("Status", _status_label(current.status), "Dismissed"),
-            ("Reason", current.dismissed_reason, data["reason"]),
+            ("Reason", current.dismissed_reason, data["reason"] or "Not check-worthy."),
         ],
     )
 )

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from claims.selectors import dashboard as selectors
+from claims.selectors.checkworthiness_labels import scorer_status
 from claims.selectors.dashboard import VerdictChart
 
 # Chart geometry in SVG user units; the SVG scales to its container.
@@ -25,7 +26,13 @@ def dashboard(request):
     return render(
         request,
         "claims/dashboard.html",
-        {**queues, "chart": chart, "bars": chart_bars(chart), "axis": chart_axis(chart)},
+        {
+            **queues,
+            "chart": chart,
+            "bars": chart_bars(chart),
+            "axis": chart_axis(chart),
+            "scorer": scorer_status(),
+        },
     )
 
 

@@ -9,6 +9,9 @@ from django.core.management.base import CommandError
 
 KEYS = {"n", "f1_yes", "precision_yes", "recall_yes", "average_precision"}
 
+# Without --model the command asks the database for the active model.
+pytestmark = pytest.mark.django_db
+
 
 def run(path) -> tuple[dict, str]:
     out, err = io.StringIO(), io.StringIO()

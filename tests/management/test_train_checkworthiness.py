@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from claims.models import CheckworthinessModel, Job
 from claims.text.checkworthiness_model import load
 from tests.factories import ArticleFactory, ClaimFactory, EvidenceFactory, VerdictFactory
 from tests.support.checkworthiness_data import (
@@ -20,6 +21,9 @@ from tests.support.checkworthiness_data import (
     OPINIONS,
     text_label_csv,
 )
+
+# Without --model the command asks the database for the active model.
+pytestmark = pytest.mark.django_db
 
 
 def train(*args) -> tuple[str, Path]:
@@ -117,7 +121,10 @@ def claim_saying(text: str, **fields):
 @pytest.mark.django_db
 def test_from_reviews_learns_from_dismissals_and_verdicts(tmp_path, held_out_tsv):
     for text in OPINIONS[:12]:
-        claim_saying(text, status="dismissed", dismissed_reason="Not check-worthy: an opinion.")
+        claim_saying(text, status="dismissed", dismissed_reason="Not check-worthy.", not_checkworthy=True)
+    claim_saying(
+        "A duplicate of another claim, 7 percent.", status="dismissed", dismissed_reason="Duplicate."
+    )
     for text in FACTUAL[:6]:
         VerdictFactory(claim=claim_saying(text, status="in_review"))
     for text in FACTUAL[6:12]:
@@ -129,3 +136,30 @@ def test_from_reviews_learns_from_dismissals_and_verdicts(tmp_path, held_out_tsv
     assert "reviewers' decisions" in (directory / "card.md").read_text()
     model = load(directory)
     assert min(model.score(HELD_OUT_FACTUAL)) > max(model.score(HELD_OUT_OPINIONS))
+
+
+@pytest.mark.django_db
+def test_activate_makes_the_new_model_score_claims_and_evaluate_uses_it(labels_csv, held_out_tsv, tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "train_checkworthiness", "--input", str(labels_csv), "--output", str(tmp_path / "m"), "--activate",
+        stdout=out, stderr=err,
+    )  # fmt: skip
+    directory = Path(re.search(r"^Saved: (.+)$", out.getvalue(), re.MULTILINE).group(1))
+
+    active = CheckworthinessModel.objects.get(is_active=True)
+    assert active.directory == str(directory.resolve())
+    assert f"Activated {active.version}" in err.getvalue()
+    assert Job.objects.filter(kind="score_claims", params__model=active.pk).exists()
+    # Without --model, evaluate measures the active model; --rules, the rule scorer.
+    assert evaluate("--input", str(held_out_tsv)) == evaluate(
+        "--input", str(held_out_tsv), "--model", str(directory)
+    )
+    assert evaluate("--input", str(held_out_tsv), "--rules") == evaluate_rules(held_out_tsv)
+
+
+def evaluate_rules(path) -> dict:
+    from claims.text.checkworthiness_eval import evaluate as evaluate_rule_scorer
+    from claims.text.checkworthiness_eval import read_labelled_file
+
+    return json.loads(json.dumps(evaluate_rule_scorer(read_labelled_file(str(path)).sentences)))

@@ -157,6 +157,28 @@ def test_dismiss_and_restore(client, alice, claims):
     assert response.status_code == 302 and fresh(claims[0]).status == ClaimStatus.NEW
 
 
+def test_one_click_dismisses_a_claim_as_not_check_worthy_and_restoring_takes_the_label_back(
+    client, alice, claims
+):
+    client.force_login(alice)
+    panel = client.get(panel_url(claims[0])).content.decode()
+    assert 'name="not_checkworthy"' in panel and "Not check-worthy: dismiss" in panel
+
+    response = client.post(
+        reverse("claim_dismiss", args=[claims[0].pk]), {"version": 1, "not_checkworthy": "on"}
+    )
+
+    assert any("not check-worthy" in m for m in messages_of(response))
+    claim = fresh(claims[0])
+    assert (claim.status, claim.not_checkworthy, claim.dismissed_reason) == (
+        ClaimStatus.DISMISSED,
+        True,
+        "Not check-worthy.",
+    )
+    client.post(reverse("claim_restore", args=[claim.pk]), {"version": claim.version})
+    assert fresh(claim).not_checkworthy is False
+
+
 def test_dismissing_without_a_reason_is_refused_with_a_message(client, alice, claims):
     client.force_login(alice)
     response = client.post(reverse("claim_dismiss", args=[claims[0].pk]), {"version": 1, "reason": "  "})

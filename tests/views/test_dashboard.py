@@ -168,7 +168,7 @@ def test_the_dashboard_costs_the_same_queries_however_full_the_queues(
     many = count_queries()
 
     assert few == many
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):  # 12, and two for the scorer line (the active model, its labels)
         client.get(DASHBOARD)
 
 
@@ -224,3 +224,12 @@ def test_favicon_ico_leads_to_the_icon_without_signing_in(client):
     assert response.url == "/static/favicon.svg"
     assert client.head("/favicon.ico").status_code == 302
     assert client.post("/favicon.ico").status_code == 405
+
+
+def test_the_new_claims_queue_says_which_scorer_ranks_it_and_how_many_labels_wait(client, alice):
+    ClaimFactory(status="dismissed", not_checkworthy=True)
+    client.force_login(alice)
+
+    html = client.get(DASHBOARD).content.decode()
+
+    assert "Scored by the rule scorer · 1 reviewer label to train a model on." in html

@@ -1,26 +1,18 @@
 """Train a check-worthiness model from labelled files and/or reviewers' decisions.
 
-    python manage.py train_checkworthiness --input labels.csv [--input more.tsv] [--from-reviews] --output models/
+    python manage.py train_checkworthiness --input labels.csv [--input more.tsv] [--from-reviews] --output models/ [--activate]
 
 Files: CheckThat! TSV, ClaimBuster CSV, or a ``text,label`` CSV (labels yes/no, 1/0, true/false).
-``--from-reviews`` adds the claims reviewers decided on (dismissed: No; evidence, a verdict or made
-by hand: Yes). The model is written to a new versioned directory inside ``--output``
+``--from-reviews`` adds the claims reviewers decided on (dismissed as not check-worthy: No; evidence, a
+verdict or made by hand: Yes). ``--activate`` makes the new model the one that scores claims. The model is written to a new versioned directory inside ``--output``
 (``cw-<UTC time>-<hash>``), whose path is printed last, with the cross-validated figures of the model
 and of the TF-IDF baseline. Exits 1 on unreadable input or too few examples of either class.
 """
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.selectors.checkworthiness_labels import checkworthiness_labels
-from claims.text.checkworthiness_model import (
-    LabelledDataError,
-    ModelError,
-    TooFewExamples,
-    read_examples,
-    train,
-)
+from claims.errors import InputRejected
+from claims.services import checkworthiness
 
 
 class Command(BaseCommand):
@@ -41,47 +33,36 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, metavar="DIR", help="Folder to write the model into.")
         parser.add_argument("--folds", type=int, default=5, help="Cross-validation folds (default 5).")
         parser.add_argument("--seed", type=int, default=0, help="Seed of the fold split (default 0).")
+        parser.add_argument(
+            "--activate",
+            action="store_true",
+            help="Make the new model the one that scores claims (open claims are re-scored in the background).",
+        )
 
     def handle(self, *args, **options):
-        inputs, from_reviews = options["input"], options["from_reviews"]
-        if not inputs and not from_reviews:
+        if not options["input"] and not options["from_reviews"]:
             raise CommandError("Give at least one --input FILE, or --from-reviews.")
         if options["folds"] < 2:
             raise CommandError("--folds must be at least 2.")
         try:
-            examples, sources = read_examples(inputs)
-        except LabelledDataError as exc:
-            raise CommandError(str(exc)) from exc
-        if from_reviews:
-            reviewed = list(checkworthiness_labels())
-            yes = sum(1 for _, label in reviewed if label)
-            examples.extend(reviewed)
-            sources.append(
-                {
-                    "source": "reviewers' decisions",
-                    "examples": len(reviewed),
-                    "yes": yes,
-                    "no": len(reviewed) - yes,
-                }
-            )
-        for source in sources:
-            self.stderr.write(
-                f"{source['source']}: {source['examples']} examples ({source['yes']} Yes, {source['no']} No)"
-                + (f", {source['skipped_rows']} rows skipped" if source.get("skipped_rows") else "")
-            )
-        try:
-            model = train(
-                examples,
-                sources=sources,
+            training = checkworthiness.model_train(
+                inputs=options["input"],
+                from_reviews=options["from_reviews"],
+                output=options["output"],
                 folds=options["folds"],
                 seed=options["seed"],
                 progress=self.stderr.write,
             )
-            directory = model.save(Path(options["output"]) / model.version)
-        except TooFewExamples as exc:
-            raise CommandError(str(exc)) from exc
-        except (ModelError, OSError) as exc:
-            raise CommandError(f"Could not save the model: {exc}") from exc
+        except InputRejected as exc:
+            raise CommandError(exc.message) from exc
+        model, directory = training.model, training.directory
+        if options["activate"]:
+            try:
+                registered = checkworthiness.model_register(directory=directory)
+                job = checkworthiness.model_activate(model=registered)
+            except InputRejected as exc:
+                raise CommandError(exc.message) from exc
+            self.stderr.write(f"Activated {registered.version}: open claims are re-scored by job {job.pk}.")
 
         cv, base = model.metrics["cv"], model.metrics["baseline_cv"]
         self.stdout.write(
