@@ -1,13 +1,16 @@
 """assess(): check-worthiness scores, kinds and reasons; and the seed article end to end."""
 
+import math
 import re
 import time
 
 import pytest
 
+from claims.text import checkworthiness
 from claims.text.checkworthiness import (
     CHECKWORTHY_THRESHOLD,
     FACTUAL,
+    FEATURES,
     KINDS,
     OPINION,
     OTHER,
@@ -17,6 +20,7 @@ from claims.text.checkworthiness import (
     STATISTICAL,
     Assessment,
     assess,
+    fired_features,
 )
 from claims.text.splitting import split_sentences
 
@@ -154,6 +158,39 @@ def test_a_question_scores_below_the_same_statement():
     question = assess("Did the government raise taxes by 5% last year?")
     assert question.score < statement.score
     assert "question" in question.reasons
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Senator Smith voted against the $2 billion defence bill in 2019.",
+        "I really hope that we can all come together and build a brighter future.",
+        "Will the government raise taxes next year?",
+        '"We will not negotiate with terrorists," the minister said.',
+        "Thank you.",
+    ],
+)
+def test_the_score_is_the_logistic_of_the_bias_and_the_weights_of_the_features_that_fired(sentence):
+    fired = fired_features(sentence)
+    assert set(fired) <= set(FEATURES)
+    logit = checkworthiness._BIAS + sum(checkworthiness._WEIGHTS[f] for f in fired)
+    assert assess(sentence).score == pytest.approx(1 / (1 + math.exp(-logit)))
+    # Every weighted feature that fires is shown to the reviewer; "quotation" is a reason with no weight.
+    assert len(fired) == len([r for r in assess(sentence).reasons if r != "quotation"])
+
+
+# Re-fitting the weights on crowd labels (bench/tune_rule_weights.py) must not teach the scorer that
+# numbers make a claim less worth checking, or that a question makes it more.
+_RAISES = {"number", "number_word", "percent", "money", "date", "entity_1", "entity_2", "entity_3", "title"}
+_RAISES |= {"attribution", "comparison", "event", "past_participle", "topic", "quantity"}
+_LOWERS = {"hedge", "advocacy", "opinion_1", "opinion_2", "opinion_3", "first_singular", "future"}
+_LOWERS |= {"question", "greeting", "very_short", "short"}
+
+
+def test_every_weight_pushes_the_way_a_fact_checker_expects():
+    weights = checkworthiness._WEIGHTS
+    assert {name for name in FEATURES if weights[name] > 0} >= _RAISES
+    assert {name for name in FEATURES if weights[name] < 0} >= _LOWERS
 
 
 # A timing, so a benchmark (`pytest -m bench`), not part of the suite: on a shared two-core CI machine the
