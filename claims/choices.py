@@ -21,6 +21,13 @@ class ClaimStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class ClaimantKind(models.TextChoices):
+    """Who a claimant is, for ClaimReview's itemReviewed.author (a schema.org Person or Organization)."""
+
+    PERSON = "person", "A person"
+    ORGANIZATION = "organization", "An organisation"
+
+
 class ClaimOrigin(models.TextChoices):
     SPLIT = "split", "Split from the article"
     MANUAL = "manual", "Made by a reviewer"

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from claims.choices import (
     ACTIVE_JOB_STATUSES,
     AnchorState,
+    ClaimantKind,
     ClaimKind,
     ClaimOrigin,
     ClaimStatus,
@@ -135,6 +136,7 @@ class Claim(models.Model):
     # Who made the claim (a politician, an organisation…), when the article says: ClaimReview's
     # itemReviewed.author. The article's author reported it; they are not the claimant.
     claimant = models.CharField(max_length=200, blank=True)
+    claimant_kind = models.CharField(max_length=12, choices=ClaimantKind.choices, blank=True)
     assignee = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_claims"
     )

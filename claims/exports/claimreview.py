@@ -14,7 +14,8 @@ Fields follow Google's ClaimReview structured-data documentation:
 - `author` is the organisation (settings), never the reviewer: Google wants the publisher of the review.
 - `datePublished` is the verdict's publication date; `itemReviewed.datePublished` is when the claim was
   made, which is the article's publication date, not the review's.
-- `itemReviewed.appearance` is the article, when it has an address; `itemReviewed.author` the claimant,
+- `itemReviewed.appearance` is the article, when it has an address; `itemReviewed.author` the claimant (a Person
+  or an Organization, as the reviewer said; an Organization when they did not),
   when the claim says who made it. `firstAppearance` is left out: the article is where we found the claim,
   and we do not know that it is where the claim first appeared.
 
@@ -29,7 +30,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from claims.choices import VerdictStatus
+from claims.choices import ClaimantKind, VerdictStatus
 from claims.models import Verdict
 
 CONTENT_TYPE = "application/ld+json"
@@ -87,9 +88,10 @@ def _item_reviewed(verdict: Verdict) -> dict:
     claim, article = verdict.claim, verdict.claim.article
     item: dict = {"@type": "Claim"}
     if claim.claimant.strip():
-        # Our claimant is free text: a person or an organisation; schema.org lets either make a claim, and
-        # we cannot tell which from a name, so it is the wider type (Google reads only the name).
-        item["author"] = {"@type": "Organization", "name": claim.claimant.strip()}
+        # A Person or an Organization, as the reviewer said; when they did not, the wider type (a name alone
+        # does not tell, and Google reads only the name).
+        kind = "Person" if claim.claimant_kind == ClaimantKind.PERSON else "Organization"
+        item["author"] = {"@type": kind, "name": claim.claimant.strip()}
     if article.published_at:
         item["datePublished"] = article.published_at.isoformat()
     if article.url:

@@ -2,7 +2,7 @@
 
     {"report": {"title", "organisation", "organisation_url", "generated_at", "generated_by", "selection",
                 "with_drafts", "count"},
-     "claims": [{"id", "text", "claimant", "status", "start", "end", "report_status", "draft",
+     "claims": [{"id", "text", "claimant", "claimant_kind", "status", "start", "end", "report_status", "draft",
                  "article": {...}, "verdict": {..., "draft"} | null, "evidence": [{..., "source": {...}}]}]}
 
 The opening is written first, then each entry's object (with a comma before all but the first), then the
@@ -46,6 +46,7 @@ def entry_object(entry: ReportEntry, base_url: str) -> dict:
         "id": claim.pk,
         "text": claim.text,
         "claimant": claim.claimant,
+        "claimant_kind": claim.claimant_kind or None,
         "status": claim.status,
         "start": claim.start,
         "end": claim.end,

@@ -6,6 +6,7 @@ They check shape only; the rules live in claims.services.claim_editing.
 from django import forms
 from django.contrib.auth import get_user_model
 
+from claims.choices import ClaimantKind
 from claims.forms.common import VersionedForm
 from claims.models import Claim
 from claims.selectors.claim_editing import split_choices
@@ -59,6 +60,11 @@ class RewordForm(VersionedForm):
         required=False,
         max_length=CLAIMANT_MAX,
         help_text="Who made the claim (a person or an organisation), if the article says. Empty clears it.",
+    )
+    claimant_kind = forms.ChoiceField(
+        label="The claimant is",
+        required=False,
+        choices=[("", "Not said"), *ClaimantKind.choices],
     )
 
 

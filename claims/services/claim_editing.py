@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from claims import roles
-from claims.choices import AnchorState, ClaimOrigin, ClaimStatus, VerdictStatus
+from claims.choices import AnchorState, ClaimantKind, ClaimOrigin, ClaimStatus, VerdictStatus
 from claims.editing import lock_for_edit, person_name, save_edit
 from claims.errors import InputRejected
 from claims.lifecycle import ClaimEvent, claim_apply, claims_with_reviewer_work
@@ -249,10 +249,16 @@ def claim_split(*, claim: Claim, at: int, user, expected_version: int) -> tuple[
 
 @transaction.atomic
 def claim_reword(
-    *, claim: Claim, normalised_text: str, user, expected_version: int, claimant: str | None = None
+    *,
+    claim: Claim,
+    normalised_text: str,
+    user,
+    expected_version: int,
+    claimant: str | None = None,
+    claimant_kind: str | None = None,
 ) -> Claim:
-    """Give the claim a self-contained wording (and, when given, say who made it: `claimant`); its span in
-    the article stays as it is. Empty clears either."""
+    """Give the claim a self-contained wording (and, when given, say who made it: `claimant`, a person or an
+    organisation: `claimant_kind`); its span in the article stays as it is. Empty clears any of them."""
     normalised_text = " ".join((normalised_text or "").split())
     if len(normalised_text) > NORMALISED_MAX:
         raise InputRejected(f"The normalised wording is longer than {NORMALISED_MAX} characters.")
@@ -260,13 +266,21 @@ def claim_reword(
         claimant = " ".join(claimant.split())
         if len(claimant) > CLAIMANT_MAX:
             raise InputRejected(f"The claimant's name is longer than {CLAIMANT_MAX} characters.")
+    if claimant_kind is not None and claimant_kind not in ("", *ClaimantKind.values):
+        raise InputRejected("Say whether the claimant is a person or an organisation.")
     claim = _lock(claim, expected_version)
     reworded = claim.normalised_text != normalised_text
-    if not reworded and (claimant is None or claim.claimant == claimant):
+    if (
+        not reworded
+        and (claimant is None or claim.claimant == claimant)
+        and (claimant_kind is None or claim.claimant_kind == claimant_kind)
+    ):
         return claim
     claim.normalised_text = normalised_text
     if claimant is not None:
         claim.claimant = claimant
+    if claimant_kind is not None:
+        claim.claimant_kind = claimant_kind
     if reworded:
         coverage.coverage_claims_changed(claims=[claim])
     return save_edit(claim, user)

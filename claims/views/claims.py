@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from claims.choices import ClaimStatus
+from claims.choices import ClaimantKind, ClaimStatus
 from claims.editing import person_name
 from claims.errors import InputRejected
 from claims.forms import claims as forms
@@ -143,6 +143,7 @@ def _reword(request, claim, data):
         claim=claim,
         normalised_text=data["normalised_text"],
         claimant=data["claimant"],
+        claimant_kind=data["claimant_kind"],
         user=request.user,
         expected_version=data["version"],
     )
@@ -158,6 +159,11 @@ claim_reword = claim_edit_view(
         rows=lambda current, claim, data: [
             ("Normalised wording", current.normalised_text, data["normalised_text"]),
             ("Claimant", current.claimant, data["claimant"]),
+            (
+                "The claimant is",
+                current.get_claimant_kind_display(),
+                ClaimantKind(data["claimant_kind"]).label if data["claimant_kind"] else "",
+            ),
         ],
     )
 )

@@ -167,6 +167,13 @@ def test_item_reviewed_is_the_claim_where_and_when_it_was_made_and_by_whom(verdi
     }
 
 
+@pytest.mark.parametrize(("kind", "schema_type"), [("person", "Person"), ("organization", "Organization")])
+def test_the_claimant_is_the_person_or_organisation_the_reviewer_said(verdict, kind, schema_type):
+    verdict.claim.claimant_kind = kind
+
+    assert review_of(verdict)["itemReviewed"]["author"] == {"@type": schema_type, "name": "Mayor Jane Doe"}
+
+
 def test_item_reviewed_leaves_out_what_is_not_known(verdict):
     claim = verdict.claim
     claim.claimant = ""

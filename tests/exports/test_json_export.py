@@ -25,6 +25,7 @@ CLAIM_KEYS = {
     "id",
     "text",
     "claimant",
+    "claimant_kind",
     "status",
     "start",
     "end",

@@ -445,6 +445,25 @@ def test_rewording_can_say_who_made_the_claim_and_leaves_it_when_not_given(claim
     assert (fresh(claim).claimant, fresh(claim).normalised_text) == ("Mayor Jane Doe", "Reworded.")
 
 
+def test_rewording_says_whether_the_claimant_is_a_person_or_an_organisation(claims, alice):
+    claim = editing.claim_reword(
+        claim=claims[1],
+        normalised_text="",
+        claimant="City Council",
+        claimant_kind="organization",
+        user=alice,
+        expected_version=1,
+    )
+    assert (fresh(claim).claimant_kind, fresh(claim).version) == ("organization", 2)
+
+    before = database_state()
+    with pytest.raises(InputRejected, match="person or an organisation"):
+        editing.claim_reword(
+            claim=fresh(claim), normalised_text="", claimant_kind="robot", user=alice, expected_version=2
+        )
+    assert database_state() == before
+
+
 def test_an_overlong_claimant_is_refused(claims, alice):
     before = database_state()
     with pytest.raises(InputRejected, match="claimant"):
