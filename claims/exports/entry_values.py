@@ -40,6 +40,12 @@ def is_public(entry: ReportEntry) -> bool:
     return report_status(entry) == PUBLISHED
 
 
+def evidence_note(evidence, *, internal: bool) -> str:
+    """A reviewer's note on a piece of evidence is for the desk: only internal reports (with drafts) print it,
+    as the public pages never show it."""
+    return evidence.note if internal else ""
+
+
 def public_verdict_url(entry: ReportEntry, base_url: str) -> str:
     """The verdict's public page; "" unless published: a draft has no public page."""
     return claimreview.public_verdict_url(entry.verdict, base_url) if is_public(entry) else ""

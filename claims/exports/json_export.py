@@ -17,7 +17,7 @@ from dataclasses import asdict
 import orjson
 
 from claims.exports import Report
-from claims.exports.entry_values import is_public, public_verdict_url, report_status
+from claims.exports.entry_values import evidence_note, is_public, public_verdict_url, report_status
 from claims.models import CitedEvidence, Evidence
 from claims.selectors.reports import ReportEntry
 
@@ -40,7 +40,7 @@ def report_header(report: Report) -> dict:
     }
 
 
-def entry_object(entry: ReportEntry, base_url: str) -> dict:
+def entry_object(entry: ReportEntry, base_url: str, *, internal: bool = False) -> dict:
     claim, verdict, article = entry.claim, entry.verdict, entry.article
     return {
         "id": claim.pk,
@@ -86,7 +86,7 @@ def entry_object(entry: ReportEntry, base_url: str) -> dict:
                 "stance": evidence.stance,
                 "excerpt": evidence.excerpt,
                 "excerpt_verified": evidence.excerpt_verified,
-                "note": evidence.note,
+                "note": evidence_note(evidence, internal=internal),
                 "source": {
                     "id": evidence.source.pk,
                     "url": evidence.source.url,
@@ -113,6 +113,6 @@ def render(report: Report) -> Iterator[bytes]:
     yield b'{"report":' + orjson.dumps(report_header(report)) + b',"claims":['
     separator = b""
     for entry in report.entries:
-        yield separator + orjson.dumps(entry_object(entry, report.base_url))
+        yield separator + orjson.dumps(entry_object(entry, report.base_url, internal=report.with_drafts))
         separator = b","
     yield b"]}"

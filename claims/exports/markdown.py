@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from django.db.models import Q
 
 from claims.exports import Report
-from claims.exports.entry_values import DRAFT, NO_VERDICT, public_verdict_url, report_status
+from claims.exports.entry_values import DRAFT, NO_VERDICT, evidence_note, public_verdict_url, report_status
 from claims.models import Rating
 from claims.selectors.reports import ReportEntry
 
@@ -79,7 +79,7 @@ def _date(moment) -> str:
     return moment.date().isoformat() if hasattr(moment, "date") else moment.isoformat()
 
 
-def entry_markdown(number: int, entry: ReportEntry, base_url: str) -> str:
+def entry_markdown(number: int, entry: ReportEntry, base_url: str, *, internal: bool = False) -> str:
     claim, verdict, article = entry.claim, entry.verdict, entry.article
     status = report_status(entry)
     lines = [f"### {number}. “{inline(claim.text)}”", ""]
@@ -123,8 +123,8 @@ def entry_markdown(number: int, entry: ReportEntry, base_url: str) -> str:
             lines.append(item)
             if evidence.excerpt:
                 lines.append(f"   > “{inline(evidence.excerpt)}”")
-            if evidence.note:
-                lines.append(f"   - Note: {inline(evidence.note)}")
+            if note := evidence_note(evidence, internal=internal):
+                lines.append(f"   - Note: {inline(note)}")
     return "\n".join(lines) + "\n\n"
 
 
@@ -167,7 +167,9 @@ def render(report: Report) -> Iterator[bytes]:
             statuses[status] = statuses.get(status, 0) + 1
             if entry.verdict is not None:
                 counts[entry.verdict.rating_id] = counts.get(entry.verdict.rating_id, 0) + 1
-            body.write(entry_markdown(number, entry, report.base_url).encode("utf-8"))
+            body.write(
+                entry_markdown(number, entry, report.base_url, internal=report.with_drafts).encode("utf-8")
+            )
         yield summary_markdown(report, counts, statuses).encode("utf-8")
         if not statuses:
             yield b"No claims in this selection.\n"

@@ -19,12 +19,12 @@ def published_claims(count: int) -> None:
     for n in range(count):
         start = text.index(f"Sentence number {n:03d}")
         claim = ClaimFactory(article=article, start=start, end=start + 30, claimant="Mayor")
-        VerdictFactory(claim=claim, status="published")
         source = SourceFactory(
             archived_text=f"Archived copy {n}.", archived_hash=f"{n:064d}", fetched_at=timezone.now()
         )
         EvidenceFactory(claim=claim, source=source)
         EvidenceFactory(claim=claim)
+        VerdictFactory(claim=claim, status="published")  # citing the two sources
     last = text.index(f"Sentence number {count:03d}")
     draft = ClaimFactory(article=article, start=last, end=last + 30, normalised_text="A draft claim.")
     VerdictFactory(claim=draft, status="draft", summary="DRAFTED")

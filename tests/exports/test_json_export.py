@@ -92,7 +92,7 @@ def test_a_published_claim_has_its_article_verdict_and_evidence(world, settings)
     assert verdict["draft"] is False
     first, second = claim["evidence"]
     assert first["stance"] == "refutes" and first["excerpt"] == "The budget totals 3.2 million euros."
-    assert first["note"] == "Table 2."
+    assert first["note"] == ""  # a reviewer's note is for the desk: internal reports only
     assert first["source"]["url"] == "https://stats.example/b"
     assert first["source"]["publisher"] == "Statistics Office"
     assert second["stance"] == "context"
@@ -121,3 +121,10 @@ def test_it_streams_entry_by_entry_and_is_valid_json_at_the_end(db):
 
 def test_an_empty_report_is_valid_json(db):
     assert json.loads(rendered("json"))["claims"] == []
+
+
+def test_an_internal_report_carries_the_reviewers_notes_on_evidence(world):
+    claims = json.loads(rendered("json", with_drafts=True))["claims"]
+
+    published = next(c for c in claims if c["report_status"] == "published")
+    assert [e["note"] for e in published["evidence"]] == ["Table 2.", ""]

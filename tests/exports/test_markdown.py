@@ -50,7 +50,7 @@ def test_it_has_the_title_the_counts_per_rating_and_each_claim(world, settings):
     assert "> The **official** figures say [3.2 million](https://stats.example/budget)." in entry
     assert "1. **Refutes**: [Budget 2026](<https://stats.example/b>) (Statistics Office)" in entry
     assert "   > “The budget totals 3.2 million euros.”" in entry
-    assert "   - Note: Table 2." in entry
+    assert "Note:" not in entry  # a reviewer's note on evidence is for the desk: internal reports only
     assert "2. **Adds context**: [Council minutes](<https://council.example/minutes>)" in entry
 
 
@@ -83,9 +83,10 @@ def test_outside_text_cannot_inject_links_images_or_html(db):
         claimant=ATTACK,
         status="published",
     )
-    VerdictFactory(claim=claim, status="published", summary=ATTACK[:300], rationale="")
     EvidenceFactory(claim=claim, source=SourceFactory(title=ATTACK, url=""), excerpt=ATTACK, note=ATTACK)
-    text = rendered("md").decode("utf-8")
+    VerdictFactory(claim=claim, status="published", summary=ATTACK[:300], rationale="")
+    text = rendered("md", with_drafts=True).decode("utf-8")  # internal: the note is printed too
+    assert "Note: " in text
     for html in as_html(text):
         assert "evil.example" in html  # the words are all there, as text
         assert "<a " not in html.split("<h2>Claims</h2>")[1].replace('<a href="http://127.0.0.1', "")

@@ -22,8 +22,8 @@ def article(db):
     """An article with a published claim and a claim with a draft verdict."""
     article = ArticleFactory(title="Budget story", text="It cost 5 million euros. It rained on Tuesday.")
     published = ClaimFactory(article=article, start=0, end=24, text="It cost 5 million euros.")
-    VerdictFactory(claim=published, status="published", summary="Published summary.")
     EvidenceFactory(claim=published, excerpt="The budget was 3 million.")
+    VerdictFactory(claim=published, status="published", summary="Published summary.")
     draft = ClaimFactory(article=article, start=25, end=46, text="It rained on Tuesday.")
     VerdictFactory(claim=draft, status="draft", summary="Draft summary.")
     return article
