@@ -7,27 +7,34 @@ the workbench with the `claims.export_reports` permission may ask `with_drafts=t
 with every draft marked.
 
 The answer is streamed (StreamingHttpResponse) as an attachment. CSV, JSON, Markdown and ClaimReview stream
-entry by entry at any size; HTML and PDF are built whole, so above EXPORT_BACKGROUND_THRESHOLD claims they
-are refused (413) with a pointer to a narrower selection or `manage.py export_report`.
+entry by entry at any size; HTML and PDF are built whole, so above EXPORT_BACKGROUND_THRESHOLD claims a
+background job writes them: 202 with the job to follow (`/api/v1/jobs/<id>/`), whose result names the file's
+address (`/api/v1/exports/jobs/<id>/file/`) once it is done.
 """
 
 from django.conf import settings
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.api.articles import not_found
 from claims.api.permissions import api_key_of
 from claims.api.schema import problems
+from claims.api.serializers import JobAcceptedSerializer, JobSerializer
 from claims.choices import ClaimStatus
+from claims.errors import InputRejected
 from claims.exports import FORMATS, build_report, format_module
+from claims.selectors.api import api_job
 from claims.selectors.reports import ReportSelection
 from claims.selectors.visibility import visible_articles
+from claims.services.exports import export_file, export_start
 
 # Formats built whole in memory (summary and chart first): bounded in size over the API.
 WHOLE_DOCUMENT_FORMATS = frozenset({"html", "pdf"})
@@ -40,11 +47,6 @@ MEDIA_TYPES = {
     "md": "text/markdown",
     "claimreview": "application/ld+json",
 }
-
-
-class ExportTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "This report is too large to build here."
 
 
 class ExportSelectionSerializer(serializers.Serializer):
@@ -128,13 +130,12 @@ def export_responses() -> dict:
             kind = OpenApiTypes.BINARY if name == "pdf" else OpenApiTypes.STR
         description = f"The report as `{name}`, an attachment (`Content-Disposition`)."
         responses[(200, media_type)] = OpenApiResponse(kind, description=description)
-    too_large = problems(413)
-    for value in too_large.values():
-        value.description = (
-            f"HTML and PDF reports of more than {settings.EXPORT_BACKGROUND_THRESHOLD:,} claims are not built "
-            "over the API: narrow the selection, or use `manage.py export_report`."
-        )
-    return {**responses, **problems(400, 401, 403, 404, 429), **too_large}
+    accepted = OpenApiResponse(
+        JobAcceptedSerializer,
+        description=f"HTML and PDF reports of more than {settings.EXPORT_BACKGROUND_THRESHOLD:,} claims are "
+        "written by a background job: follow it at `location`; once done, its `result.download` is the file.",
+    )
+    return {**responses, 202: accepted, **problems(400, 401, 403, 404, 429)}
 
 
 class ExportView(APIView):
@@ -148,7 +149,7 @@ class ExportView(APIView):
         "file: `csv` (one row per claim, spreadsheet-safe), `json`, `md` (Markdown), `claimreview` "
         "(schema.org JSON-LD DataFeed), `html` or `pdf`. Streamed as an attachment (`Content-Disposition`); "
         "CSV, JSON, Markdown and ClaimReview at any size, HTML and PDF up to "
-        f"{settings.EXPORT_BACKGROUND_THRESHOLD:,} claims (413 above). A key gets published work only; a "
+        f"{settings.EXPORT_BACKGROUND_THRESHOLD:,} claims (a background job above: 202). A key gets published work only; a "
         "person signed in with the export permission may add `with_drafts=true`. Columns and shapes: "
         "docs/exports.md.",
         parameters=[
@@ -204,17 +205,25 @@ class ExportView(APIView):
             statuses=tuple(data["status"]),
         )
         report = build_report(user=request.user, selection=selection, with_drafts=with_drafts)
-        threshold = settings.EXPORT_BACKGROUND_THRESHOLD
-        if export_format in WHOLE_DOCUMENT_FORMATS and report.count > threshold:
-            raise ExportTooLarge(
-                f"This report has {report.count:,} claims; {export_format} reports over the API hold at most "
-                f"{threshold:,}. Narrow the selection, or use `manage.py export_report` (or the workbench's "
-                "background export)."
-            )
+        if export_format in WHOLE_DOCUMENT_FORMATS and report.count > settings.EXPORT_BACKGROUND_THRESHOLD:
+            return self._in_background(request, export_format, selection, with_drafts)
         response = StreamingHttpResponse(module.render(report), content_type=module.CONTENT_TYPE)
         name = slugify(report.title)[:80] or "verdict-report"
         response["Content-Disposition"] = f'attachment; filename="{name}.{module.EXTENSION}"'
         return response
+
+    def _in_background(self, request, export_format, selection, with_drafts) -> Response:
+        """A long HTML or PDF report is written by a background job: 202 with the job to follow, whose result
+        names the file's download address once it is done."""
+        try:
+            job = export_start(
+                user=request.user, fmt=export_format, selection=selection, with_drafts=with_drafts
+            )
+        except InputRejected as error:
+            raise PermissionDenied(error.message) from None
+        location = reverse("api-job-detail", args=[job.pk])
+        body = {"job": JobSerializer(job).data, "location": location}
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
     def _may_report_drafts(self, request) -> bool:
         """A key never gets drafts (the selector refuses them too); a person needs the export permission."""
@@ -223,3 +232,34 @@ class ExportView(APIView):
         if not request.user.has_perm("claims.export_reports"):
             raise PermissionDenied("Your role does not allow internal reports with drafts.")
         return True
+
+
+class ExportFileView(APIView):
+    """`GET /api/v1/exports/jobs/<id>/file/`: the file a background export wrote, for whoever asked for it."""
+
+    @extend_schema(
+        tags=["exports"],
+        operation_id="exports_file_retrieve",
+        summary="Download a background export",
+        description="Scope `read`. The file a background export (an HTML or PDF report of more than "
+        f"{settings.EXPORT_BACKGROUND_THRESHOLD:,} claims) wrote, once its job (`GET /api/v1/jobs/<id>/`) is "
+        "done: its `result.download` is this address. Only the key's partner (or the person) that asked "
+        "gets it.",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The report, an attachment."
+            ),
+            **problems(401, 403, 404, 429),
+        },
+    )
+    def get(self, request, pk: int):
+        job = api_job(user=request.user, job_id=int(pk))
+        opened = None if job is None else export_file(job=job, user=request.user)
+        if opened is None:
+            raise not_found("export", pk)
+        return FileResponse(
+            opened,
+            as_attachment=True,
+            filename=job.result.get("filename", "report"),
+            content_type=job.result.get("content_type"),
+        )

@@ -7,6 +7,7 @@ about what may be stored is the services' (their refusals come back as 400 with 
 """
 
 from django.conf import settings
+from django.urls import reverse
 from rest_framework import serializers
 
 from claims.choices import (
@@ -416,7 +417,10 @@ class JobSerializer(OutputSerializer):
     status = serializers.ChoiceField(choices=JobStatus.choices)
     progress = JobProgressSerializer()
     error = serializers.CharField(help_text="Why it failed (or why its last run did), in words.")
-    result = serializers.DictField(help_text='The outcome; for an article: {"created": true|false}.')
+    result = serializers.DictField(
+        help_text='The outcome; for an article: {"created": true|false}; for an export: {"done", "total"} '
+        'claims read, then "download" (the file\'s address), "filename", "bytes", "content_type".'
+    )
     article = serializers.IntegerField(allow_null=True, help_text="The article it added (or found).")
     url = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -435,7 +439,7 @@ class JobSerializer(OutputSerializer):
                 "handed_over": job.enqueued_at is not None,
             },
             "error": job.error,
-            "result": job.result,
+            "result": _job_result(job),
             # The article only if this caller may see it (the same text may be someone else's article).
             "article": job.article_id if self.context.get("article_visible") else None,
             "url": job.url,
@@ -443,6 +447,14 @@ class JobSerializer(OutputSerializer):
             "started_at": job.started_at,
             "finished_at": job.finished_at,
         }
+
+
+def _job_result(job) -> dict:
+    """The job's result; a finished export names its file's download address, not where it is stored."""
+    result = dict(job.result or {})
+    if job.kind == JobKind.EXPORT_REPORT and result.pop("file", None):
+        result["download"] = reverse("api-export-file", args=[job.pk])
+    return result
 
 
 class JobAcceptedSerializer(OutputSerializer):

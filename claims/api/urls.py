@@ -10,7 +10,7 @@ from rest_framework.routers import SimpleRouter
 from claims.api import schema_extensions  # noqa: F401  (the Api-Key scheme in the schema)
 from claims.api.articles import ArticleViewSet, JobViewSet
 from claims.api.claims import ClaimViewSet, EvidenceViewSet, RatingViewSet, SourceViewSet, SuggestionViewSet
-from claims.api.exports import ExportView
+from claims.api.exports import ExportFileView, ExportView
 from claims.api.lookup import LookupViewSet
 from claims.api.verdicts import VerdictViewSet
 from claims.api.webhooks import WebhookDeliveryViewSet, WebhookEndpointViewSet
@@ -39,4 +39,5 @@ urlpatterns = [
     *router.urls,
     # exports.py (the kwarg is not `format`: DRF reads that one as a format suffix)
     path("exports/<str:export_format>/", ExportView.as_view(), name="api-export"),
+    path("exports/jobs/<int:pk>/file/", ExportFileView.as_view(), name="api-export-file"),
 ]

@@ -14,6 +14,11 @@ from tests.exports.report_world import make_world
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # background exports write their files here
+
+
 @pytest.fixture
 def world(alice, bob, carol):
     return make_world(alice, bob, carol)
@@ -135,14 +140,43 @@ def test_an_unknown_format_or_an_article_the_key_may_not_see_is_404(world, read_
     assert response["Content-Type"] == "application/problem+json"
 
 
-def test_whole_documents_over_the_threshold_are_refused_but_flat_formats_stream(world, carol, settings):
-    settings.EXPORT_BACKGROUND_THRESHOLD = 2
-    client = signed_in(carol)
-    for name in ("html", "pdf"):
-        response = client.get(f"/api/v1/exports/{name}/", {"with_drafts": "true"})
-        assert response.status_code == 413, name
-        assert "manage.py export_report" in response.json()["detail"]
-    assert client.get("/api/v1/exports/csv/", {"with_drafts": "true"}).status_code == 200
+def test_a_long_html_or_pdf_report_is_written_in_the_background_for_its_requester_only(
+    world, partner, other_partner, make_key, key_client, carol, settings, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_BACKGROUND_THRESHOLD = 0
+    client = key_client(make_key(partner, ["read"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/api/v1/exports/pdf/")
+
+    assert response.status_code == 202
+    location = response.json()["location"]
+    assert response["Location"] == location and location == f"/api/v1/jobs/{response.json()['job']['id']}/"
+    job = client.get(location).json()
+    assert (job["kind"], job["status"]) == ("export_report", "done")
+    assert "file" not in job["result"]  # where it is stored is the server's business
+    download = job["result"]["download"]
+    assert download == f"/api/v1/exports/jobs/{job['id']}/file/"
+    answer = client.get(download)
+    assert answer.status_code == 200 and b"".join(answer.streaming_content).startswith(b"%PDF-")
+    assert answer["Content-Disposition"].startswith('attachment; filename="factcheck-report-all-')
+    # Someone else's export is not found: another partner, or a person of the workbench who did not ask.
+    assert key_client(make_key(other_partner, ["read"])).get(download).status_code == 404
+    assert signed_in(carol).get(download).status_code == 404
+    # Flat formats still stream at once, at any size.
+    assert client.get("/api/v1/exports/csv/").status_code == 200
+
+
+def test_a_background_export_is_not_handed_out_once_the_partners_keys_are_revoked(
+    world, partner, make_key, key_client, settings, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_BACKGROUND_THRESHOLD = 0
+    client = key_client(make_key(partner, ["read"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        job_id = client.get("/api/v1/exports/html/").json()["job"]["id"]
+    partner.api_keys.update(revoked=True)
+
+    other = key_client(make_key(partner, ["write"]))  # a live key, but without the read scope
+    assert other.get(f"/api/v1/exports/jobs/{job_id}/file/").status_code in (403, 404)
 
 
 def test_the_accept_header_does_not_change_the_file(world, read_client):
