@@ -65,16 +65,5 @@ def cite_evidence_of_published_verdicts() -> None:
     for item in evidence.iterator(chunk_size=5000):
         verdict_id = verdict_of[item.claim_id]
         positions[verdict_id] = positions.get(verdict_id, 0) + 1
-        cited.append(
-            CitedEvidence(
-                verdict_id=verdict_id,
-                evidence_id=item.pk,
-                source_id=item.source_id,
-                stance=item.stance,
-                excerpt=item.excerpt,
-                excerpt_verified=item.excerpt_verified,
-                note=item.note,
-                position=positions[verdict_id],
-            )
-        )
+        cited.append(CitedEvidence.copy_of(item, verdict_id=verdict_id, position=positions[verdict_id]))
     CitedEvidence.objects.bulk_create(cited, batch_size=5000)

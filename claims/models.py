@@ -343,6 +343,20 @@ class CitedEvidence(models.Model):
     def __str__(self) -> str:
         return f"{self.get_stance_display()}: {self.source}"
 
+    @classmethod
+    def copy_of(cls, evidence: Evidence, *, verdict_id: int, position: int) -> "CitedEvidence":
+        """An unsaved record of `evidence` as it stands, cited by the verdict at `position` (from 1)."""
+        return cls(
+            verdict_id=verdict_id,
+            evidence=evidence,
+            source_id=evidence.source_id,
+            stance=evidence.stance,
+            excerpt=evidence.excerpt,
+            excerpt_verified=evidence.excerpt_verified,
+            note=evidence.note,
+            position=position,
+        )
+
 
 class Comment(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="comments")

@@ -182,16 +182,7 @@ def cite_claim_evidence(*, verdict: Verdict) -> list[CitedEvidence]:
     """
     evidence = Evidence.objects.filter(claim_id=verdict.claim_id).order_by("created_at", "id")
     return CitedEvidence.objects.bulk_create(
-        CitedEvidence(
-            verdict=verdict,
-            evidence=item,
-            source_id=item.source_id,
-            stance=item.stance,
-            excerpt=item.excerpt,
-            excerpt_verified=item.excerpt_verified,
-            note=item.note,
-            position=position,
-        )
+        CitedEvidence.copy_of(item, verdict_id=verdict.pk, position=position)
         for position, item in enumerate(evidence, start=1)
     )
 
