@@ -8,6 +8,7 @@ Run with `make bench` or `.venv/bin/python -m bench.bench_report_pdf [--claims 2
 """
 
 import argparse
+import io
 import json
 import os
 import resource
@@ -92,31 +93,45 @@ def main(argv=None) -> int:
     user = get_user_model().objects.get(username="bench-editor")
     pdf = format_module("pdf")
 
+    parts = pdf.parts_for(args.claims)
+    children_cpu_started = _children_cpu()
     started, cpu_started = time.perf_counter(), time.process_time()
     report = build_report(user=user, selection=ReportSelection())
-    pages = pdf.laid_out(report)  # what pdf.render does, with the page count kept
-    data = pdf.written(pages)
+    data = pdf.pdf_bytes(report)  # what pdf.render does: in parts, side by side, for a report this long
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    workers_cpu_seconds = _children_cpu() - children_cpu_started
+
+    from pypdf import PdfReader
 
     result = {
         "benchmark": "report_pdf",
         "claims": report.count,
         "evidence_per_claim": 2,
-        "pages": len(pages.pages),
+        "parts": parts,
+        "pages": len(PdfReader(io.BytesIO(data)).pages),
         "megabytes": round(len(data) / 1e6, 2),
         "seconds": round(seconds, 2),
-        # This process's own CPU time: on a busy machine the wall time is longer.
+        # This process's own CPU time, and its worker processes' (laying out the other parts): on a busy
+        # machine the wall time is longer.
         "cpu_seconds": round(cpu_seconds, 2),
+        "workers_cpu_seconds": round(workers_cpu_seconds, 2),
         "target_seconds": TARGET_SECONDS,
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "load_average": [round(n, 2) for n in os.getloadavg()],
     }
     print(
         f"Rendered a {result['pages']}-page PDF report of {report.count} claims ({result['megabytes']} MB) in "
-        f"{seconds:.1f} s, {cpu_seconds:.1f} s of CPU (target ≤ {TARGET_SECONDS:.0f} s)."
+        f"{seconds:.1f} s in {parts} part{'s' if parts > 1 else ''}, {cpu_seconds:.1f} s of CPU here and "
+        f"{workers_cpu_seconds:.1f} s in worker processes (target ≤ {TARGET_SECONDS:.0f} s)."
     )
     print(json.dumps(result))
     _django.empty_database()
     return 0 if seconds <= TARGET_SECONDS and report.count == args.claims else 1
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":

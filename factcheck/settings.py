@@ -332,6 +332,9 @@ ORGANISATION_URL = env("ORGANISATION_URL", "")
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Exports of more claims than this run as a background job, with a download link when done.
 EXPORT_BACKGROUND_THRESHOLD = envint("EXPORT_BACKGROUND_THRESHOLD", 1000)
+# A long PDF report is laid out in parts side by side, one per core (claims/exports/pdf.py): at most this
+# many parts (0: one per core, up to 4; 1: never in parts).
+PDF_RENDER_PARTS = envint("PDF_RENDER_PARTS", 0)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 # The partner API (claims/api/): keys or the session, scopes, per-key rate limits, cursor pages, and every

@@ -30,6 +30,12 @@ EXTENSION = "html"
 TEMPLATE = "claims/reports/report.html"
 STYLESHEET = "css/report.css"
 
+PAGE_NUMBERS = '@bottom-right { content: "Page " counter(page) " of " counter(pages); }'
+# Laying-out work, in characters of text (`_weight`): an entry's boxes, a source's, the masthead and summary.
+ENTRY_WEIGHT = 600
+SOURCE_WEIGHT = 200
+SUMMARY_WEIGHT = 1500
+
 
 @dataclass
 class SourceView:
@@ -64,16 +70,54 @@ def render(report: Report) -> Iterator[bytes]:
 def document(report: Report, *, paged: bool = False) -> str:
     """The report as HTML. `paged`: for WeasyPrint (the PDF), which draws the running header and footer in
     the page margins itself."""
+    return render_to_string(TEMPLATE, _context(report, paged=paged))
+
+
+def document_parts(report: Report, *, parts: int, first_extra: float = 0.0) -> list[str]:
+    """The paged report cut into up to `parts` documents of consecutive entries, to be laid out side by side
+    and joined (claims/exports/pdf.py). The first has the masthead, the summary and the "Claims" heading; the
+    others go on with the entries. Their page margins have the running header but no page numbers, which
+    are stamped on the joined pages (`page_numbers_document`).
+
+    The cuts share the work out by each entry's size (`_weight`), with the first part's summary and, as
+    `first_extra` average entries, whatever else the first part's process has to do."""
+    context = _context(report, paged=True, numbered=False)
+    entries = context["entries"]
+    weights = [_weight(item) for item in entries]
+    average = sum(weights) / len(weights) if weights else 0
+    cuts = _cuts(weights, parts, first=SUMMARY_WEIGHT + first_extra * average)
+    return [
+        render_to_string(TEMPLATE, {**context, "entries": entries[start:end], "continued": start > 0})
+        for start, end in zip([0, *cuts], [*cuts, len(entries)], strict=True)
+    ]
+
+
+def page_numbers_document(pages: int) -> str:
+    """`pages` blank pages of the report's paper with only "Page N of M" in their bottom margin (M = `pages`):
+    what is stamped over the pages of a report laid out in parts."""
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><style>'
+        + _stylesheet()
+        # Transparent, so that only the numbers cover the page they are stamped on.
+        + "\nhtml, body { background: none; } .sheet { break-after: page; }\n"
+        + f"@page {{ {PAGE_NUMBERS} }}</style></head><body>"
+        + '<div class="sheet"></div>' * (pages - 1)
+        + "<div></div></body></html>"
+    )
+
+
+def _context(report: Report, *, paged: bool, numbered: bool = True) -> dict:
     entries = list(report.entries)  # the summary and chart come first, so every entry is needed at once
     distribution = rating_distribution(entries)
     generated_at = timezone.localtime(report.generated_at)
     report_date = dateformat.format(generated_at, "j F Y")
     internal = report.with_drafts or any(e.is_draft or e.verdict is None for e in entries)
-    context = {
+    return {
         "report": report,
         "title": report.title,
         "internal": internal,
         "paged": paged,
+        "continued": False,
         "report_date": report_date,
         "generated_at": generated_at,
         "selection": _selection_in_words(report, entries),
@@ -81,9 +125,37 @@ def document(report: Report, *, paged: bool = False) -> str:
         "chart": mark_safe(distribution_svg(distribution)),  # noqa: S308 (every text in it is escaped)
         "entries": [_entry_view(n, entry, report.base_url) for n, entry in enumerate(entries, start=1)],
         "stylesheet": _stylesheet(),
-        "page_css": _page_css(report, report_date, internal),
+        "page_css": _page_css(report, report_date, internal, numbered=numbered),
     }
-    return render_to_string(TEMPLATE, context)
+
+
+def _weight(item: EntryView) -> int:
+    """Roughly how much laying an entry out costs, in characters of text: a fixed part for its boxes, and
+    its texts. Only good enough to share the work out evenly between parts whose entries differ in length."""
+    entry, verdict = item.entry, item.entry.verdict
+    weight = ENTRY_WEIGHT + len(entry.claim.text)
+    if verdict is not None:
+        weight += len(verdict.summary) + len(verdict.rationale)
+    for source in item.sources:
+        weight += SOURCE_WEIGHT + len(source.evidence.excerpt) + len(source.evidence.source.title or "")
+    return weight
+
+
+def _cuts(weights: list[int], parts: int, *, first: float = 0) -> list[int]:
+    """Where to cut entries of these weights into up to `parts` runs of about equal work, none empty, the
+    first run having `first` work to do besides."""
+    parts = max(1, min(parts, len(weights)))
+    share = (first + sum(weights)) / parts
+    cuts: list[int] = []
+    work = first
+    for index, weight in enumerate(weights):
+        parts_to_start = parts - 1 - len(cuts)
+        if parts_to_start and index > (cuts[-1] if cuts else 0):
+            if work + weight / 2 > share or len(weights) - index == parts_to_start:
+                cuts.append(index)
+                work = 0
+        work += weight
+    return cuts
 
 
 def web_href(url: str) -> str:
@@ -144,14 +216,16 @@ def _stylesheet() -> SafeString:
         return mark_safe(handle.read())  # noqa: S308 (our own file)
 
 
-def _page_css(report: Report, report_date: str, internal: bool) -> SafeString:
+def _page_css(report: Report, report_date: str, internal: bool, *, numbered: bool = True) -> SafeString:
     """The running header and footer: the organisation's name and the report's date on every page, and page
-    numbers. CSS paged media margin boxes (WeasyPrint, and Chromium's print since version 131)."""
+    numbers (unless not `numbered`: a part of a report, numbered once joined). CSS paged media margin boxes
+    (WeasyPrint, and Chromium's print since version 131)."""
     rules = [
         f"@top-left {{ content: {css_string(report.organisation)}; }}",
         f"@top-right {{ content: {css_string('Report of ' + report_date)}; }}",
-        '@bottom-right { content: "Page " counter(page) " of " counter(pages); }',
     ]
+    if numbered:
+        rules.append(PAGE_NUMBERS)
     if internal:
         rules.append(
             f"@bottom-left {{ content: {css_string('INTERNAL — includes drafts, not for publication')}; }}"

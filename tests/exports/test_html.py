@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from claims.exports import build_report, format_module
-from claims.exports.html import css_string, document
+from claims.exports.html import _cuts, css_string, document, document_parts, page_numbers_document
 from claims.models import Rating
 from claims.selectors.reports import ReportSelection
 from tests.factories import (
@@ -200,3 +200,41 @@ def test_the_paged_document_leaves_the_running_footer_to_the_page_margins(budget
     report = build_report(user=carol, selection=ReportSelection())
 
     assert 'class="document-footer"' not in document(report, paged=True)
+
+
+def test_the_paged_report_cut_in_parts_has_every_entry_once_and_the_summary_first(budget, carol):
+    _, claims, _ = budget
+    parts = document_parts(build_report(user=carol, selection=ReportSelection()), parts=2)
+
+    assert len(parts) == 2
+    first, second = parts
+    assert (
+        '<header class="masthead">' in first
+        and 'id="summary-heading"' in first
+        and 'id="entries-heading"' in first
+    )
+    assert '<header class="masthead">' not in second
+    assert 'id="summary-heading"' not in second and 'id="entries-heading"' not in second
+    assert [n for part in parts for n in re.findall(r"Claim (\d+)</h3>", part)] == ["1", "2", "3"]
+    for part in parts:
+        assert "@top-left" in part and "@top-right" in part
+        assert "counter(page)" not in part  # numbered once the parts' pages are joined
+
+
+def test_the_parts_share_out_the_work_and_none_is_empty():
+    assert _cuts([10] * 10, 2) == [5]
+    assert _cuts([10] * 10, 2, first=20) == [4]  # e.g. the summary, laid out with the first part
+    assert _cuts([10] * 9, 3) == [3, 6]
+    assert _cuts([10, 10, 10, 100], 2) == [3]
+    assert _cuts([100, 10, 10, 10], 3) == [1, 3]
+    assert _cuts([10] * 3, 5) == [1, 2]
+    assert _cuts([10], 2) == []
+    assert _cuts([], 2) == []
+
+
+def test_the_page_numbers_document_has_as_many_pages_and_nothing_else():
+    html = page_numbers_document(3)
+
+    assert html.count('<div class="sheet"></div>') == 2 and html.count("<div") == 3
+    assert 'counter(page) " of " counter(pages)' in html
+    assert "html, body { background: none; }" in html  # stamped over pages, it must not hide them
