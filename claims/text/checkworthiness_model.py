@@ -254,6 +254,7 @@ class TrainedModel:
         self.neighbour_texts = neighbour_texts
         self.neighbour_labels = neighbour_labels
         self.neighbour_vectors = neighbour_vectors
+        self._neighbours_float32: np.ndarray | None = None  # converted once: explain() runs per claim
         self._embedder = embedder
         self._vectorizer = None
 
@@ -306,7 +307,9 @@ class TrainedModel:
             terms = [(self.weights.vocabulary[j], float(v)) for j, v in row[:top]]
         nearest: list[tuple[str, bool, float]] = []
         if len(self.neighbour_texts) and self.neighbour_vectors.shape[1] == vector.shape[1]:
-            sims = self.neighbour_vectors.astype(np.float32) @ vector[0]
+            if self._neighbours_float32 is None:
+                self._neighbours_float32 = self.neighbour_vectors.astype(np.float32)
+            sims = self._neighbours_float32 @ vector[0]
             for i in np.argsort(-sims)[:neighbours]:
                 nearest.append((self.neighbour_texts[i], bool(self.neighbour_labels[i]), float(sims[i])))
         embedding_part = parts.get("embedding")
