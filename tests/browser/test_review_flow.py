@@ -188,3 +188,18 @@ def test_keyboard_moves_between_claims_and_lists_the_keys(sign_in, alice):
     page.keyboard.press("?")
     expect(page.locator("#keys-dialog")).to_be_visible()
     expect(page.locator("#keys-dialog")).to_contain_text("Next / previous claim")
+
+
+def test_one_click_dismisses_an_opinion_as_not_check_worthy(sign_in, alice, seed_text):
+    article = article_ingest_text(text=seed_text, user=alice).article
+    claim = article.claims.order_by("start").first()
+    page = sign_in(alice)
+    page.goto(f"/articles/{article.pk}/?claim={claim.pk}")
+    panel = page.locator("#claim-panel")
+
+    panel.get_by_text("Dismiss", exact=True).click()  # the disclosure
+    panel.get_by_role("button", name="Not check-worthy: dismiss").click()  # no reason typed: none needed
+
+    expect(page.get_by_text("Claim dismissed as not check-worthy")).to_be_visible()
+    claim.refresh_from_db()
+    assert (claim.status, claim.not_checkworthy) == (ClaimStatus.DISMISSED, True)
