@@ -67,3 +67,12 @@ def cite_evidence_of_published_verdicts() -> None:
         positions[verdict_id] = positions.get(verdict_id, 0) + 1
         cited.append(CitedEvidence.copy_of(item, verdict_id=verdict_id, position=positions[verdict_id]))
     CitedEvidence.objects.bulk_create(cited, batch_size=5000)
+
+
+def joined_sentences(sentences: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """The sentences as one text (joined by spaces) and each one's (start, end) in it: an article's claims."""
+    offsets, position = [], 0
+    for sentence in sentences:
+        offsets.append((position, position + len(sentence)))
+        position += len(sentence) + 1
+    return " ".join(sentences), offsets

@@ -98,11 +98,7 @@ def fill(target: int) -> tuple[int, float]:
         for a in range(n_articles):
             count = min(CLAIMS_PER_ARTICLE, target - a * CLAIMS_PER_ARTICLE)
             sentences = [_sentence(rng) for _ in range(count)]
-            text = " ".join(sentences)
-            offsets, position = [], 0
-            for sentence in sentences:
-                offsets.append((position, position + len(sentence)))
-                position += len(sentence) + 1
+            text, offsets = _django.joined_sentences(sentences)
             articles.append(
                 Article(
                     title=f"{TITLE_PREFIX} {a}",

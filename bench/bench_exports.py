@@ -69,11 +69,7 @@ def make_data(target: int) -> None:
                 f"claim {a}-{i}."
                 for i in range(count)
             ]
-            text = " ".join(sentences)
-            offsets, position = [], 0
-            for sentence in sentences:
-                offsets.append((position, position + len(sentence)))
-                position += len(sentence) + 1
+            text, offsets = _django.joined_sentences(sentences)
             articles.append(
                 Article(
                     title=f"Export bench article {a}",

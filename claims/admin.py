@@ -387,12 +387,10 @@ class CheckworthinessModelForm(forms.ModelForm):
 
     def clean_directory(self):
         directory = self.cleaned_data["directory"]
-        from claims.text.checkworthiness_model import ModelError, load
-
         try:
-            load(directory)
-        except ModelError as error:
-            raise forms.ValidationError(f"That model cannot be used: {error}") from None
+            checkworthiness_services.model_loaded(directory=directory)
+        except InputRejected as error:
+            raise forms.ValidationError(error.message) from None
         return directory
 
 

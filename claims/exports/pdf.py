@@ -21,7 +21,7 @@ from django.conf import settings
 
 from claims.exports import Report, pdf_parts
 from claims.exports.html import document, document_parts, page_numbers_document
-from claims.exports.pdf_parts import OfflineFetcher, PartFailed  # noqa: F401 (part of this module's API)
+from claims.exports.pdf_parts import PartFailed
 
 CONTENT_TYPE = "application/pdf"
 EXTENSION = "pdf"

@@ -58,9 +58,14 @@ class ScorerStatus:
     labels_since: int
 
 
+def active_model() -> CheckworthinessModel | None:
+    """The trained model that scores claims; None: the rule scorer does."""
+    return CheckworthinessModel.objects.filter(is_active=True).first()
+
+
 def scorer_status() -> ScorerStatus:
     """Two queries: the active model, and the labels since it was trained."""
-    model = CheckworthinessModel.objects.filter(is_active=True).first()
+    model = active_model()
     claims = labelled_claims()
     if model is not None:
         claims = claims.filter(updated_at__gt=model.trained_at)

@@ -35,7 +35,7 @@ from django.utils.dateparse import parse_datetime
 from claims.choices import ClaimStatus, JobKind
 from claims.errors import InputRejected
 from claims.models import CheckworthinessModel, Claim, Job
-from claims.selectors.checkworthiness_labels import checkworthiness_labels
+from claims.selectors.checkworthiness_labels import active_model, checkworthiness_labels
 from claims.services import job_queue
 from claims.text.checkworthiness import assess
 from claims.text.checkworthiness_model import (
@@ -61,14 +61,19 @@ _loaded: dict[tuple[int, str], TrainedModel] = {}
 # --- registering and activating -------------------------------------------------------------------------
 
 
+def model_loaded(*, directory: str | Path) -> TrainedModel:
+    """The model in `directory`, loaded; refused (InputRejected) with the reason if it cannot be used."""
+    try:
+        return load(Path(directory).expanduser().resolve())
+    except ModelError as error:
+        raise InputRejected(f"That model cannot be used: {error}") from None
+
+
 def model_register(*, directory: str | Path) -> CheckworthinessModel:
     """Record the model in `directory` (refused with the reason if it cannot be loaded); the same directory
     registered again is the same row."""
     path = Path(directory).expanduser().resolve()
-    try:
-        trained = load(path)
-    except ModelError as error:
-        raise InputRejected(f"That model cannot be used: {error}") from None
+    trained = model_loaded(directory=path)
     info, metrics = trained.info, trained.metrics
     trained_at = parse_datetime(info["trained_at"]) or timezone.now()
     model, _ = CheckworthinessModel.objects.update_or_create(
@@ -122,10 +127,6 @@ def _submit_rescore(*, model_id: int | None, user) -> Job:
     return job_queue.job_submit(
         kind=JobKind.SCORE_CLAIMS, user=user, params=params, dedupe_key=f"score-open:{model_id or 'rules'}"
     )
-
-
-def active_model() -> CheckworthinessModel | None:
-    return CheckworthinessModel.objects.filter(is_active=True).first()
 
 
 # --- training ----------------------------------------------------------------------------------------------
@@ -265,13 +266,16 @@ def _score_with_rules(claims: list[Claim]) -> None:
 
 
 def _score_with_model(claims: list[Claim], model: CheckworthinessModel, trained: TrainedModel) -> None:
-    texts = [claim.text for claim in claims]
-    vectors = trained.embedder.embed(texts) if "embedding" in trained.candidate.features else None
-    probabilities = trained.score(texts, embeddings=vectors)
-    for i, (claim, probability) in enumerate(zip(claims, probabilities, strict=True)):
+    # The batch is embedded at once; each claim's explanation carries its score, so nothing is scored twice.
+    vectors = (
+        trained.embedder.embed([c.text for c in claims])
+        if "embedding" in trained.candidate.features
+        else None
+    )
+    for i, claim in enumerate(claims):
         assessment = assess(claim.text)
         explanation = trained.explain(claim.text, embedding=None if vectors is None else vectors[i])
-        claim.checkworthiness = round(on_rule_scale(probability, trained.threshold), 4)
+        claim.checkworthiness = round(on_rule_scale(explanation.score, trained.threshold), 4)
         claim.kind = assessment.kind
         claim.reasons = [*assessment.reasons, *model_reasons(model, explanation)]
         claim.scored_by = model

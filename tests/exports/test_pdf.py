@@ -19,7 +19,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetchingError
 
 from claims.exports import build_report, format_module
-from claims.exports.pdf import OfflineFetcher
+from claims.exports.pdf_parts import OfflineFetcher
 from claims.selectors.reports import ReportSelection
 from claims.services.ingest import article_ingest_text
 from tests.factories import (

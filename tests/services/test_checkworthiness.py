@@ -8,6 +8,7 @@ import pytest
 from claims.choices import JobKind
 from claims.errors import InputRejected
 from claims.models import CheckworthinessModel, Claim, Job
+from claims.selectors.checkworthiness_labels import active_model
 from claims.services import checkworthiness
 from claims.services.claim_editing import claim_dismiss
 from claims.services.ingest import article_ingest_text
@@ -96,7 +97,7 @@ def test_one_model_is_active_at_a_time(model_dir, tmp_path):
     checkworthiness.model_activate(model=second)
 
     assert list(CheckworthinessModel.objects.filter(is_active=True)) == [second]
-    assert checkworthiness.active_model() == second
+    assert active_model() == second
 
 
 def test_new_claims_keep_the_rule_score_until_the_models_job_has_run(model_dir, alice):
@@ -196,11 +197,11 @@ def test_retraining_activates_the_new_model_only_if_it_is_not_worse(model_dir, t
 
     outcome = checkworthiness.model_retrain()
 
-    assert outcome["activated"] is False and checkworthiness.active_model() == better
+    assert outcome["activated"] is False and active_model() == better
     CheckworthinessModel.objects.filter(pk=better.pk).update(cv_f1=0.0)
     EvidenceFactory(claim=claim_saying(FACTUAL[2]))  # a week of reviewing later: one more label
     outcome = checkworthiness.model_retrain()
     assert outcome["activated"] is True
-    active = checkworthiness.active_model()
+    active = active_model()
     assert active.version == outcome["model"] and active.examples == len(LABELLED) + 5
     assert str(settings.CHECKWORTHINESS_MODEL_ROOT) in active.directory

@@ -69,9 +69,10 @@ def _active_model_directory() -> str | None:
     """The active model's directory; None when none is active or there is no database to ask."""
     from django.db import DatabaseError
 
-    from claims.models import CheckworthinessModel
+    from claims.selectors.checkworthiness_labels import active_model
 
     try:
-        return CheckworthinessModel.objects.filter(is_active=True).values_list("directory", flat=True).first()
+        model = active_model()
     except DatabaseError:
         return None
+    return model.directory if model is not None else None
