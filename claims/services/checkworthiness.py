@@ -35,7 +35,7 @@ from django.utils.dateparse import parse_datetime
 from claims.choices import ClaimStatus, JobKind
 from claims.errors import InputRejected
 from claims.models import CheckworthinessModel, Claim, Job
-from claims.selectors.checkworthiness_labels import active_model, checkworthiness_labels
+from claims.selectors.checkworthiness import active_model, checkworthiness_labels
 from claims.services import job_queue
 from claims.text.checkworthiness import assess
 from claims.text.checkworthiness_model import (

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from claims.selectors import dashboard as selectors
-from claims.selectors.checkworthiness_labels import scorer_status
+from claims.selectors.checkworthiness import scorer_status
 from claims.selectors.dashboard import VerdictChart
 
 # Chart geometry in SVG user units; the SVG scales to its container.

@@ -8,7 +8,7 @@ import pytest
 from claims.choices import JobKind
 from claims.errors import InputRejected
 from claims.models import CheckworthinessModel, Claim, Job
-from claims.selectors.checkworthiness_labels import active_model
+from claims.selectors.checkworthiness import active_model
 from claims.services import checkworthiness
 from claims.services.claim_editing import claim_dismiss
 from claims.services.ingest import article_ingest_text

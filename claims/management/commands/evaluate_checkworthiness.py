@@ -69,7 +69,7 @@ def _active_model_directory() -> str | None:
     """The active model's directory; None when none is active or there is no database to ask."""
     from django.db import DatabaseError
 
-    from claims.selectors.checkworthiness_labels import active_model
+    from claims.selectors.checkworthiness import active_model
 
     try:
         model = active_model()

@@ -1,6 +1,7 @@
-"""Check-worthiness labels read from reviewers' decisions, for ``train_checkworthiness --from-reviews``.
+"""Check-worthiness reads: the labels in reviewers' decisions (for ``train_checkworthiness --from-reviews``
+and the weekly retraining), the active model, and what the dashboard says of them.
 
-One query, streamed: a claim reviewers dismissed as not check-worthy is a "No"; a claim that got
+The labels are one query, streamed: a claim reviewers dismissed as not check-worthy is a "No"; a claim that got
 evidence or a verdict, or that a reviewer made by hand from a selection, is a "Yes". Everything else
 (claims nobody has decided on yet, or dismissed for another reason) is no label at all.
 """

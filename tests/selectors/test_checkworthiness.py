@@ -3,7 +3,7 @@ is Yes; a dismissal for another reason (a duplicate, out of scope) is no label."
 
 import pytest
 
-from claims.selectors.checkworthiness_labels import checkworthiness_labels
+from claims.selectors.checkworthiness import checkworthiness_labels
 from tests.factories import ArticleFactory, ClaimFactory, EvidenceFactory, VerdictFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_the_dashboard_counts_the_labels_since_the_active_model_was_trained(tmp_
     from django.utils import timezone
 
     from claims.models import CheckworthinessModel
-    from claims.selectors.checkworthiness_labels import scorer_status
+    from claims.selectors.checkworthiness import scorer_status
 
     VerdictFactory(claim=claim_saying("Taxes rose 5 percent in 2020.", status="in_review"))
     assert (scorer_status().model, scorer_status().labels_since) == (None, 1)
