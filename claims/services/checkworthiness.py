@@ -95,10 +95,7 @@ def model_activate(*, model: CheckworthinessModel, user=None) -> Job:
     """Make `model` the one that scores claims, and queue the job that re-scores the open claims with it."""
     _refuse_unless_admin(user)
     model = CheckworthinessModel.objects.select_for_update().get(pk=model.pk)
-    try:
-        load(model.directory)
-    except ModelError as error:
-        raise InputRejected(f"That model cannot be activated: {error}") from None
+    model_loaded(directory=model.directory)  # its directory may have gone since it was registered
     CheckworthinessModel.objects.filter(is_active=True).exclude(pk=model.pk).update(is_active=False)
     model.is_active, model.activated_at, model.activated_by = True, timezone.now(), user
     model.save(update_fields=["is_active", "activated_at", "activated_by"])
