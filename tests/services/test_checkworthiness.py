@@ -205,3 +205,12 @@ def test_retraining_activates_the_new_model_only_if_it_is_not_worse(model_dir, t
     active = active_model()
     assert active.version == outcome["model"] and active.examples == len(LABELLED) + 5
     assert str(settings.CHECKWORTHINESS_MODEL_ROOT) in active.directory
+
+
+def test_a_model_whose_directory_is_gone_is_not_activated(model_dir, tmp_path):
+    model = checkworthiness.model_register(directory=shutil.copytree(model_dir, tmp_path / "gone"))
+    shutil.rmtree(tmp_path / "gone")
+
+    with pytest.raises(InputRejected, match="cannot be used: .*no such model directory"):
+        checkworthiness.model_activate(model=model)
+    assert active_model() is None and score_jobs() == []
